@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { AuthModule } from './auth/auth.module';
+import { CommonModule } from './common/common.module';
+import { LoggingModule } from './common/logging/logging.module';
+import { allConfigs } from './config';
+import { DatabaseModule } from './database/database.module';
+import { GptKeysModule } from './gpt-keys/gpt-keys.module';
+import { HealthModule } from './health/health.module';
+import { UsersModule } from './users/users.module';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({
+      isGlobal: true,
+      load: allConfigs,
+      ignoreEnvFile: process.env.NODE_ENV === 'test',
+    }),
+    LoggingModule,
+    DatabaseModule.forRoot({ role: 'own', migrate: true }),
+    CommonModule,
+    HealthModule,
+    UsersModule,
+    AuthModule,
+    GptKeysModule,
+  ],
+})
+export class AppModule {}

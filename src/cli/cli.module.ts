@@ -1,0 +1,43 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { RedisModule } from '../common/redis/redis.module';
+import { allConfigs } from '../config';
+import { DatabaseModule } from '../database/database.module';
+import { GptKeysCoreModule } from '../gpt-keys/gpt-keys.module';
+import { UsersModule } from '../users/users.module';
+import { MigrateCommand, RevertMigrationCommand } from './commands/db.commands';
+import {
+  GptCreateKeyCommand,
+  GptDeactivateKeyCommand,
+  GptDeleteKeyCommand,
+  GptListKeysCommand,
+  GptSetupCommand,
+  GptUpdateKeyCommand,
+} from './commands/gpt-keys.commands';
+import { UserCreateCommand } from './commands/user-create.command';
+
+/**
+ * The operators' CLI: the same services as the HTTP API, on the same database. With the
+ * embedded database it connects to the running server's database, or opens it if none runs.
+ */
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, load: allConfigs, ignoreEnvFile: process.env.NODE_ENV === 'test' }),
+    DatabaseModule.forRoot({ role: 'share', migrate: false }),
+    RedisModule,
+    UsersModule,
+    GptKeysCoreModule,
+  ],
+  providers: [
+    MigrateCommand,
+    RevertMigrationCommand,
+    UserCreateCommand,
+    GptSetupCommand,
+    GptCreateKeyCommand,
+    GptListKeysCommand,
+    GptUpdateKeyCommand,
+    GptDeactivateKeyCommand,
+    GptDeleteKeyCommand,
+  ],
+})
+export class CliModule {}

@@ -1,0 +1,220 @@
+import { Inject } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { Command, Option } from 'nest-commander';
+import { createInterface } from 'node:readline/promises';
+import { DataSource } from 'typeorm';
+import { appConfig } from '../../config';
+import { pendingMigrations } from '../../database/data-source';
+import { GptApiKeyEntity } from '../../gpt-keys/entities/gpt-api-key.entity';
+import { GptKeyFormat } from '../../gpt-keys/gpt-key-format';
+import { GptKeysService, IssuedGptKey } from '../../gpt-keys/gpt-keys.service';
+import { CliCommand, CliError, parseExpiry, parsePositiveInt } from '../cli-command';
+
+const INITIAL_KEY_NAME = 'GPT Initial Key';
+
+function issuedLines({ key, plaintext }: IssuedGptKey): string[] {
+  return [
+    `Key "${key.name}" (id ${key.id}), ${key.rateLimitPerHour} requests/hour, expires ${key.expiresAt?.toISOString() ?? 'never'}`,
+    '',
+    `  ${plaintext}`,
+    '',
+    'Save this key now: it is shown only once and stored only as a hash.',
+  ];
+}
+
+@Command({ name: 'gpt:setup', description: 'Check the database, create a first GPT key if none exists, explain the GPT setup' })
+export class GptSetupCommand extends CliCommand {
+  constructor(
+    private readonly keys: GptKeysService,
+    private readonly dataSource: DataSource,
+    @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
+  ) {
+    super();
+  }
+
+  protected async execute() {
+    const pending = await pendingMigrations(this.dataSource);
+    if (pending.length > 0) {
+      throw new CliError(
+        `the database is missing ${pending.length} migration(s) (${pending.join(', ')}): run "npm run db:migrate" (or start the server) first`,
+      );
+    }
+    const count = await this.keys.count();
+    if (count === 0) {
+      const issued = await this.keys.create({ name: INITIAL_KEY_NAME });
+      issuedLines(issued).forEach((l) => this.print(l));
+    } else {
+      this.print(`${count} GPT key(s) already exist; none created. List them with "npm run gpt:list-keys".`);
+    }
+    this.print('');
+    this.print('Configure the GPT (GPT builder → Configure → Actions → Create new action):');
+    this.print(`  1. Import from URL: ${this.app.appUrl}/api/gpt/openapi`);
+    this.print('  2. Authentication: API Key, Auth Type: Bearer, paste the key above.');
+    this.print(`  3. Privacy policy URL: ${this.app.appUrl}/privacy`);
+    this.print('  4. Test: ask the GPT to check its connection (it calls getConnectionStatus).');
+  }
+}
+
+@Command({
+  name: 'gpt:create-key',
+  arguments: '<name> [limit]',
+  description: 'Create a GPT key: name, optional requests per hour, --expires DATE',
+})
+export class GptCreateKeyCommand extends CliCommand {
+  constructor(private readonly keys: GptKeysService) {
+    super();
+  }
+
+  @Option({ flags: '--expires <date>', description: 'YYYY-MM-DD, ISO timestamp, or never' })
+  parseExpires(v: string) {
+    return v;
+  }
+
+  protected async execute([name, limit]: string[], options: { expires?: string }) {
+    const rateLimitPerHour = limit === undefined ? undefined : parsePositiveInt(limit, 'limit');
+    const expiresAt = options.expires === undefined ? null : parseExpiry(options.expires);
+    issuedLines(await this.keys.create({ name, rateLimitPerHour, expiresAt })).forEach((l) => this.print(l));
+  }
+}
+
+@Command({ name: 'gpt:list-keys', description: 'List GPT keys (masked); --json for scripts' })
+export class GptListKeysCommand extends CliCommand {
+  constructor(private readonly keys: GptKeysService) {
+    super();
+  }
+
+  @Option({ flags: '--json', description: 'Machine-readable output' })
+  parseJson() {
+    return true;
+  }
+
+  protected async execute(_: string[], options: { json?: boolean }) {
+    const rows = (await this.keys.list()).map(row);
+    if (options.json) {
+      this.print(JSON.stringify(rows, null, 2));
+      return;
+    }
+    if (rows.length === 0) {
+      this.print('No GPT keys. Create one with: npm run gpt:create-key "Production GPT" 200');
+      return;
+    }
+    const table = [
+      ['KEY', 'NAME', 'STATUS', 'LIMIT/H', 'USAGE', 'LAST USED', 'EXPIRES', 'ID'],
+      ...rows.map((r) => [
+        r.maskedKey,
+        r.name,
+        r.status,
+        String(r.rateLimitPerHour),
+        String(r.usageCount),
+        r.lastUsedAt ?? '-',
+        r.expiresAt ?? 'never',
+        r.id,
+      ]),
+    ];
+    const widths = table[0].map((_, i) => Math.max(...table.map((cells) => cells[i].length)));
+    for (const cells of table) this.print(cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+  }
+}
+
+function row(k: GptApiKeyEntity) {
+  return {
+    id: k.id,
+    name: k.name,
+    maskedKey: GptKeyFormat.mask(k.displayPrefix),
+    status: k.status(),
+    rateLimitPerHour: k.rateLimitPerHour,
+    usageCount: k.usageCount,
+    lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+    expiresAt: k.expiresAt?.toISOString() ?? null,
+    createdAt: k.createdAt.toISOString(),
+  };
+}
+
+@Command({
+  name: 'gpt:update-key',
+  arguments: '<key|prefix|id>',
+  description: 'Change a key: --rate N, --expires DATE|never, --name NAME, --activate',
+})
+export class GptUpdateKeyCommand extends CliCommand {
+  constructor(private readonly keys: GptKeysService) {
+    super();
+  }
+
+  @Option({ flags: '--rate <n>', description: 'Requests per hour' })
+  parseRate(v: string) {
+    return v;
+  }
+
+  @Option({ flags: '--expires <date>', description: 'YYYY-MM-DD, ISO timestamp, or never' })
+  parseExpires(v: string) {
+    return v;
+  }
+
+  @Option({ flags: '--name <name>', description: 'New name' })
+  parseName(v: string) {
+    return v;
+  }
+
+  @Option({ flags: '--activate', description: 'Re-activate a deactivated key' })
+  parseActivate() {
+    return true;
+  }
+
+  protected async execute([ref]: string[], o: { rate?: string; expires?: string; name?: string; activate?: boolean }) {
+    // Parse everything before touching the database: a bad argument changes nothing.
+    const patch = {
+      rateLimitPerHour: o.rate === undefined ? undefined : parsePositiveInt(o.rate, '--rate'),
+      expiresAt: o.expires === undefined ? undefined : parseExpiry(o.expires),
+      name: o.name,
+      isActive: o.activate ? true : undefined,
+    };
+    if (Object.values(patch).every((v) => v === undefined)) {
+      throw new CliError('nothing to change: give --rate, --expires, --name or --activate');
+    }
+    const key = await this.keys.resolve(ref);
+    const updated = await this.keys.update(key.id, patch);
+    this.print(
+      `Updated ${GptKeyFormat.mask(updated.displayPrefix)} "${updated.name}": ${updated.rateLimitPerHour}/h, ` +
+        `expires ${updated.expiresAt?.toISOString() ?? 'never'}, ${updated.status()}.`,
+    );
+  }
+}
+
+@Command({ name: 'gpt:deactivate-key', arguments: '<key|prefix|id>', description: 'Deactivate a key (stops within 5 s)' })
+export class GptDeactivateKeyCommand extends CliCommand {
+  constructor(private readonly keys: GptKeysService) {
+    super();
+  }
+
+  protected async execute([ref]: string[]) {
+    const key = await this.keys.resolve(ref);
+    await this.keys.deactivate(key.id);
+    this.print(`Deactivated ${GptKeyFormat.mask(key.displayPrefix)} "${key.name}".`);
+  }
+}
+
+@Command({ name: 'gpt:delete-key', arguments: '<key|prefix|id>', description: 'Delete a key; asks to confirm unless --yes' })
+export class GptDeleteKeyCommand extends CliCommand {
+  constructor(private readonly keys: GptKeysService) {
+    super();
+  }
+
+  @Option({ flags: '-y, --yes', description: 'Do not ask for confirmation' })
+  parseYes() {
+    return true;
+  }
+
+  protected async execute([ref]: string[], options: { yes?: boolean }) {
+    const key = await this.keys.resolve(ref);
+    const label = `${GptKeyFormat.mask(key.displayPrefix)} "${key.name}"`;
+    if (!options.yes) {
+      if (!process.stdin.isTTY) throw new CliError(`not deleting ${label} without confirmation: add -- --yes`);
+      const rl = createInterface({ input: process.stdin, output: process.stdout });
+      const answer = await rl.question(`Delete ${label}? Type "yes" to confirm: `);
+      rl.close();
+      if (answer.trim().toLowerCase() !== 'yes') throw new CliError('not confirmed; nothing deleted');
+    }
+    await this.keys.remove(key.id);
+    this.print(`Deleted ${label}.`);
+  }
+}

@@ -1,0 +1,46 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { ModuleRef, Reflector } from '@nestjs/core';
+import { DomainException } from '../errors/domain.exception';
+import { ACCESS_POLICY, AccessPolicy, IS_PUBLIC } from './auth.decorator';
+import type { AppRequest } from './principal';
+
+const ROLE_RANK = { user: 1, staff: 2, admin: 3 } as const;
+
+/** Token under which the GPT key and user token guards register themselves. */
+export const GPT_KEY_GUARD = Symbol('GPT_KEY_GUARD');
+export const USER_TOKEN_GUARD = Symbol('USER_TOKEN_GUARD');
+
+/**
+ * The global guard: deny by default. Delegates credential checks to the passport
+ * bearer strategies (GPT keys, user sessions) and then checks the role.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+
+    const policy = this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_POLICY, targets);
+    if (!policy) {
+      // A route nobody declared a policy for is closed, not open.
+      throw new DomainException('FORBIDDEN', 'This route has no access policy');
+    }
+    const guardToken = policy === 'gpt-key' ? GPT_KEY_GUARD : USER_TOKEN_GUARD;
+    const guard = this.moduleRef.get<CanActivate>(guardToken, { strict: false });
+    await guard.canActivate(context);
+
+    const principal = context.switchToHttp().getRequest<AppRequest>().principal;
+    if (policy === 'gpt-key') return principal?.kind === 'gpt-key';
+    if (principal?.kind !== 'user') throw new DomainException('AUTH_REQUIRED', 'Authentication required');
+    if (ROLE_RANK[principal.user.role] < ROLE_RANK[policy]) {
+      throw new DomainException('FORBIDDEN', `This action requires the ${policy} role`);
+    }
+    return true;
+  }
+}

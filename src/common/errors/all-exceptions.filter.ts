@@ -1,0 +1,115 @@
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
+import type { Request, Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+import { DomainException } from './domain.exception';
+import { ERROR_STATUS, ErrorCode } from './error-code';
+import type { ErrorResponseDto } from './error-response.dto';
+import { requestId } from '../logging/logging.module';
+
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: 'BAD_REQUEST',
+  401: 'AUTH_REQUIRED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  429: 'RATE_LIMITED',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+/** Turns every error (domain, HTTP, body-parser, unknown) into `ErrorResponseDto`. */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Exceptions');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const req = ctx.getRequest<Request & { id?: string }>();
+    const res = ctx.getResponse<Response>();
+    const { status, code, message, details, headers } = this.describe(exception);
+
+    if (status >= 500) {
+      this.logger.error({ err: exception, requestId: req.id }, 'Unhandled error');
+    }
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);
+    const body: ErrorResponseDto = {
+      statusCode: status,
+      error: STATUS_CODES[status] ?? 'Error',
+      code,
+      message,
+      // Body-parser errors happen before the request logger assigns an id.
+      requestId: String(req.id ?? (req.id = requestId(req, res))),
+      ...(details ? { details } : {}),
+    };
+    res.status(status).json(body);
+  }
+
+  private describe(exception: unknown): {
+    status: number;
+    code: ErrorCode;
+    message: string;
+    details?: DomainException['details'];
+    headers?: Record<string, string>;
+  } {
+    if (exception instanceof DomainException) {
+      return {
+        status: exception.status,
+        code: exception.code,
+        message: exception.message,
+        details: exception.details,
+        headers: exception.headers,
+      };
+    }
+    if (exception instanceof ThrottlerException) {
+      return { status: 429, code: 'RATE_LIMITED', message: 'Too many requests: slow down and retry later' };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      return {
+        status,
+        code: CODE_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL' : 'BAD_REQUEST'),
+        message: status >= 500 ? 'Internal server error' : httpMessage(exception, status),
+      };
+    }
+    // body-parser errors reach us untranslated in some paths; they carry `status`/`type`.
+    const e = exception as { status?: number; type?: string } | undefined;
+    if (e?.type === 'entity.too.large') {
+      return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large' };
+    }
+    if (e?.type === 'entity.parse.failed') {
+      return { status: 400, code: 'BAD_REQUEST', message: 'Request body is not valid JSON' };
+    }
+    if (e?.type && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+      return { status: e.status, code: CODE_BY_STATUS[e.status] ?? 'BAD_REQUEST', message: 'Bad request body' };
+    }
+    return { status: ERROR_STATUS.INTERNAL, code: 'INTERNAL', message: 'Internal server error' };
+  }
+}
+
+function httpMessage(exception: HttpException, status: number): string {
+  if (status === HttpStatus.NOT_FOUND && /^Cannot (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)/.test(exception.message)) {
+    return 'Route not found';
+  }
+  if (status === HttpStatus.PAYLOAD_TOO_LARGE) return 'Request body is too large';
+  if (status === HttpStatus.BAD_REQUEST && /JSON/i.test(exception.message)) {
+    return 'Request body is not valid JSON';
+  }
+  const response = exception.getResponse();
+  if (typeof response === 'object' && response && 'message' in response) {
+    const m = (response as { message: unknown }).message;
+    return Array.isArray(m) ? m.join('; ') : String(m);
+  }
+  return exception.message;
+}

@@ -1,0 +1,69 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { GPT_KEY_SECURITY, USER_TOKEN_SECURITY } from './common/auth/auth.decorator';
+import { appConfig, type AppConfig } from './config';
+
+/**
+ * Everything main.ts applies to the Nest app, shared with the e2e tests so they run the
+ * same HTTP stack: logger, body limits, security headers, CORS, Swagger.
+ */
+export function configureApp(app: NestExpressApplication): AppConfig {
+  const config = app.get<AppConfig>(appConfig.KEY);
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+  app.useBodyParser('json', { limit: config.bodyLimit });
+  app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
+  app.use(
+    helmet({
+      // TLS ends at the platform's proxy; forcing https sub-resources would break /docs on http.
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+    }),
+  );
+  app.enableCors(
+    config.corsOrigins.length > 0
+      ? { origin: config.corsOrigins, exposedHeaders: EXPOSED_HEADERS, maxAge: 600 }
+      : { origin: false },
+  );
+  setupSwagger(app, config);
+  return config;
+}
+
+const EXPOSED_HEADERS = [
+  'X-Request-Id',
+  'X-RateLimit-Limit',
+  'X-RateLimit-Remaining',
+  'X-RateLimit-Reset',
+  'Retry-After',
+];
+
+export function buildOpenApiDocument(app: NestExpressApplication, config: AppConfig) {
+  const options = new DocumentBuilder()
+    .setTitle('Passerelle API')
+    .setDescription(
+      'The server Custom GPT Actions call, with its support and LLM plumbing. ' +
+        'GPT Actions authenticate with a `torp_gpt_…` key; staff and admins with a session token ' +
+        'from `POST /api/auth/login`. Every error has the body `{ statusCode, error, code, message, requestId }`.',
+    )
+    .setVersion(process.env.npm_package_version ?? '0.1.0')
+    .addServer(config.appUrl)
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'GPT API key (torp_gpt_…), per-key hourly limit' },
+      GPT_KEY_SECURITY,
+    )
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'Session token from POST /api/auth/login' },
+      USER_TOKEN_SECURITY,
+    )
+    .build();
+  return SwaggerModule.createDocument(app, options);
+}
+
+function setupSwagger(app: NestExpressApplication, config: AppConfig) {
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, config), {
+    jsonDocumentUrl: 'docs-json',
+    customSiteTitle: 'Passerelle API',
+  });
+}

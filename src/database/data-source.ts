@@ -1,0 +1,94 @@
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { migrations } from '../../migrations';
+import type { DatabaseConfig } from '../config/database.config';
+import { entities } from './entities';
+import { openEmbeddedPostgres, OpenEmbeddedOptions } from './embedded-postgres';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+
+/** Arbitrary constant: serialises migration runs of several instances starting at once. */
+const MIGRATION_LOCK_ID = 7_240_215_001;
+
+export type DatabaseRole = OpenEmbeddedOptions['mode'];
+
+/**
+ * Opens the one data source the app, the CLI and the migration commands share:
+ * PostgreSQL when DATABASE_URL is set, else the embedded PGlite in DATA_DIR.
+ */
+export async function openDataSource(
+  config: DatabaseConfig,
+  role: DatabaseRole,
+): Promise<DataSource> {
+  const base = {
+    type: 'postgres' as const,
+    entities,
+    migrations,
+    synchronize: false,
+    migrationsRun: false,
+    migrationsTableName: 'migrations',
+    namingStrategy: new SnakeNamingStrategy(),
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
+    logging: ['error'] as ('error')[],
+    poolSize: config.poolSize,
+    applicationName: 'passerelle',
+  } satisfies Partial<DataSourceOptions>;
+
+  if (config.kind === 'postgres') {
+    const options: DataSourceOptions = {
+      ...base,
+      url: config.url,
+      ssl: config.ssl ? { rejectUnauthorized: true } : undefined,
+      extra: { connectionTimeoutMillis: 5_000 },
+    };
+    const ds = new DataSource(options);
+    await ds.initialize();
+    return ds;
+  }
+
+  const embedded = await openEmbeddedPostgres(config.dir, { mode: role });
+  const ds = new DataSource({
+    ...base,
+    host: embedded.host,
+    port: embedded.port,
+    username: 'postgres',
+    database: 'postgres',
+  });
+  try {
+    await ds.initialize();
+  } catch (err) {
+    await embedded.close();
+    throw err;
+  }
+  const destroy = ds.destroy.bind(ds);
+  ds.destroy = async () => {
+    await destroy();
+    await embedded.close();
+  };
+  return ds;
+}
+
+/** Applies pending migrations, one instance at a time. Returns the names applied. */
+export async function runMigrations(ds: DataSource): Promise<string[]> {
+  const runner = ds.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+    const applied = await ds.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]).catch(() => undefined);
+    await runner.release();
+  }
+}
+
+/** Names of migrations known to the code but not yet applied to the database. */
+export async function pendingMigrations(ds: DataSource): Promise<string[]> {
+  const table = ds.options.migrationsTableName ?? 'migrations';
+  const exists = await ds.query<{ t: string | null }[]>(`SELECT to_regclass($1) AS t`, [table]);
+  const done = exists[0]?.t
+    ? new Set(
+        (await ds.query<{ name: string }[]>(`SELECT name FROM "${table}"`)).map((r) => r.name),
+      )
+    : new Set<string>();
+  return ds.migrations.map((m) => m.name ?? m.constructor.name).filter((n) => !done.has(n));
+}

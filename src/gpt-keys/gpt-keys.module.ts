@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { GPT_KEY_GUARD } from '../common/auth/access.guard';
+import { GptApiKeyEntity } from './entities/gpt-api-key.entity';
+import { GptKeyGuard, GptKeyStrategy, GptKeyUsageInterceptor } from './gpt-key.strategy';
+import { GptKeyCache } from './gpt-key-cache';
+import { GptKeyUsageRecorder } from './gpt-key-usage.recorder';
+import { GptKeysAdminController } from './gpt-keys-admin.controller';
+import { GptKeysRepository } from './gpt-keys.repository';
+import { GptKeysService } from './gpt-keys.service';
+import { GptMeController } from './gpt-me.controller';
+
+/** Key lifecycle (service, used by the CLI too) without HTTP parts. */
+@Module({
+  imports: [TypeOrmModule.forFeature([GptApiKeyEntity])],
+  providers: [GptKeysService, GptKeysRepository, GptKeyCache, GptKeyUsageRecorder],
+  exports: [GptKeysService, GptKeyUsageRecorder],
+})
+export class GptKeysCoreModule {}
+
+@Module({
+  imports: [PassportModule, GptKeysCoreModule],
+  controllers: [GptKeysAdminController, GptMeController],
+  providers: [
+    GptKeyStrategy,
+    { provide: GPT_KEY_GUARD, useClass: GptKeyGuard },
+    { provide: APP_INTERCEPTOR, useClass: GptKeyUsageInterceptor },
+  ],
+  exports: [GptKeysCoreModule],
+})
+export class GptKeysModule {}

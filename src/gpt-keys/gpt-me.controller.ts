@@ -1,0 +1,32 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Auth, CurrentGptKey } from '../common/auth/auth.decorator';
+import type { AuthenticatedGptKey } from '../common/auth/principal';
+import { GptMeResponseDto } from './dto/gpt-key.dto';
+
+@ApiTags('gpt')
+@Controller('api/gpt')
+export class GptMeController {
+  @Get('me')
+  @Auth('gpt-key')
+  @ApiOperation({
+    operationId: 'getConnectionStatus',
+    summary: 'Check the connection: which key is used and how many requests are left this hour',
+  })
+  @ApiOkResponse({ type: GptMeResponseDto })
+  me(
+    @CurrentGptKey() key: AuthenticatedGptKey,
+    @Res({ passthrough: true }) res: Response,
+  ): GptMeResponseDto {
+    // The rate-limit guard has just counted this request and set these headers.
+    return {
+      name: key.name,
+      keyPrefix: key.displayPrefix,
+      rateLimit: key.rateLimitPerHour,
+      remaining: Number(res.getHeader('X-RateLimit-Remaining')),
+      resetInSeconds: Number(res.getHeader('X-RateLimit-Reset')),
+      expiresAt: key.expiresAt,
+    };
+  }
+}
