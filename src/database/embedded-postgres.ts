@@ -1,3 +1,5 @@
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { Logger } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import {
@@ -48,6 +50,8 @@ export interface OpenEmbeddedOptions {
 }
 
 const SOCKET_PORT = 5432;
+/** Lock files this process holds: a lock with our pid that is not among them is stale. */
+const heldLocks = new Set<string>();
 const MAX_SOCKET_PATH = 100;
 const logger = new Logger('EmbeddedPostgres');
 
@@ -65,7 +69,7 @@ export async function openEmbeddedPostgres(
     if (lock) return startOwner(dir, lock);
 
     const holder = readLock(lockPath);
-    if (!holder || !isProcessAlive(holder.pid)) {
+    if (!holder || !isProcessAlive(holder.pid, lockPath)) {
       removeStaleLock(lockPath, holder);
       continue;
     }
@@ -99,14 +103,10 @@ function socketHostFor(dir: string | null): string {
 }
 
 async function startOwner(dir: string, lock: { path: string } | null) {
-  const [{ PGlite }, { PGLiteSocketServer }] = [
-    await import('@electric-sql/pglite'),
-    await import('@electric-sql/pglite-socket'),
-  ];
   const host = socketHostFor(lock ? dir : null);
   const socketPath = join(host, `.s.PGSQL.${SOCKET_PORT}`);
-  let db: InstanceType<typeof PGlite> | undefined;
-  let server: InstanceType<typeof PGLiteSocketServer> | undefined;
+  let db: PGlite | undefined;
+  let server: PGLiteSocketServer | undefined;
   try {
     rmSync(socketPath, { force: true }); // left over by a crashed owner (we hold the lock)
     db = await PGlite.create(dir.startsWith('memory://') ? undefined : dir);
@@ -145,6 +145,7 @@ function tryCreateLock(path: string): { path: string } | null {
     const fd = openSync(path, 'wx', 0o600);
     writeSync(fd, JSON.stringify({ pid: process.pid }));
     closeSync(fd);
+    heldLocks.add(path);
     return { path };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return null;
@@ -167,10 +168,11 @@ function readLock(path: string): Partial<LockInfo> & { pid: number } | null {
   }
 }
 
-function isProcessAlive(pid: number): boolean {
+function isProcessAlive(pid: number, lockPath: string): boolean {
   if (pid === -1) return true; // being written this instant
-  // In a container the previous run's pid can be ours (pid 1): that lock is stale.
-  if (pid === process.pid) return false;
+  // In a container the previous run's pid can be ours (pid 1): that lock is stale,
+  // unless this very process took it (a second open in one process must wait or share).
+  if (pid === process.pid) return heldLocks.has(lockPath);
   try {
     process.kill(pid, 0);
     return true;
@@ -189,6 +191,7 @@ function removeStaleLock(path: string, holder: { pid: number } | null) {
 }
 
 function releaseLock(path: string) {
+  heldLocks.delete(path);
   rmSync(path, { force: true });
 }
 

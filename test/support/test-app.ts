@@ -1,0 +1,119 @@
+import { Test } from '@nestjs/testing';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/configure-app';
+import { GptKeysService } from '../../src/gpt-keys/gpt-keys.service';
+import type { UserRole } from '../../src/users/entities/user.entity';
+import { UsersService } from '../../src/users/users.service';
+import { createTestDatabase, TestDatabase } from './test-database';
+
+export const TEST_ENCRYPTION_KEY = 'test-encryption-key-0123456789abcdef0123456789';
+export const ADMIN = { email: 'admin@test.passerelle', password: 'admin-password-123' };
+
+/** Variables every test app gets; a suite adds or overrides its own. */
+const BASE_ENV: Record<string, string> = {
+  NODE_ENV: 'test',
+  LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+  ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+  ADMIN_EMAIL: ADMIN.email,
+  ADMIN_PASSWORD: ADMIN.password,
+  GPT_USAGE_FLUSH_MS: '200',
+};
+
+/** Variables the app reads that a suite must not inherit from the shell. */
+const APP_VARS = [
+  'PORT', 'APP_URL', 'DATA_DIR', 'DATABASE_URL', 'REDIS_URL', 'EMBEDDED_DATABASE_DIR', 'CORS_ORIGINS',
+  'BODY_LIMIT', 'GPT_KEY_PREFIX', 'GPT_DEFAULT_RATE_LIMIT', 'GPT_KEY_CACHE_TTL_MS', 'GPT_USAGE_FLUSH_MS',
+  'LOGIN_MAX_PER_IP', 'LOGIN_MAX_PER_EMAIL', 'MIGRATIONS_RUN', 'TRUST_PROXY', 'SESSION_TTL_HOURS',
+];
+
+export interface TestApp {
+  app: NestExpressApplication;
+  db: TestDatabase;
+  /** The env the app was built with (database included): reuse it for the CLI. */
+  env: Record<string, string>;
+  /** Base URL when started with `listen: true`. */
+  url: string;
+  http(): ReturnType<typeof request>;
+  get<T>(type: new (...args: never[]) => T): T;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string | undefined>;
+  /** Listen on a real port (needed for concurrency tests); supertest otherwise. */
+  listen?: boolean;
+  /** Reuse another app's database (a second instance); it is not dropped on close. */
+  db?: TestDatabase;
+}
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const db = options.db ?? (await createTestDatabase());
+  const env: Record<string, string> = { ...BASE_ENV, ...db.env };
+  for (const [k, v] of Object.entries(options.env ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  applyEnv(env);
+
+  let app: NestExpressApplication | undefined;
+  try {
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
+    configureApp(app);
+    if (options.listen) await app.listen(0, '127.0.0.1');
+    else await app.init();
+  } catch (err) {
+    await app?.close().catch(() => undefined);
+    if (!options.db) await db.drop();
+    throw err;
+  }
+  const started = app;
+  const port = options.listen ? (started.getHttpServer().address() as AddressInfo).port : 0;
+  return {
+    app: started,
+    db,
+    env,
+    url: `http://127.0.0.1:${port}`,
+    http: () => request(started.getHttpServer()),
+    get: (type) => started.get(type),
+    close: async () => {
+      await started.close();
+      if (!options.db) await db.drop();
+    },
+  };
+}
+
+function applyEnv(env: Record<string, string>) {
+  for (const name of APP_VARS) delete process.env[name];
+  Object.assign(process.env, env);
+}
+
+/** A user of that role and a session token for it. */
+export async function loginAs(t: TestApp, role: UserRole, email = `${role}-${Math.random().toString(36).slice(2, 8)}@test.passerelle`) {
+  const password = `${role}-password-123456`;
+  if (!(role === 'admin' && email === ADMIN.email)) {
+    await t.get(UsersService).create({ email, role, password, name: `Test ${role}` });
+  }
+  const res = await t
+    .http()
+    .post('/api/auth/login')
+    .send({ email, password: email === ADMIN.email ? ADMIN.password : password })
+    .expect(200);
+  return { token: res.body.token as string, email, password, user: res.body.user as { id: string } };
+}
+
+export async function createGptKey(t: TestApp, input: Partial<Parameters<GptKeysService['create']>[0]> = {}) {
+  return t.get(GptKeysService).create({ name: 'Test GPT', ...input });
+}
+
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+export async function query<T = Record<string, unknown>>(t: TestApp, sql: string, params: unknown[] = []) {
+  return t.get(DataSource).query<T[]>(sql, params);
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,48 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { TEMPLATE_DIR } from './paths';
+
+/** Where one suite keeps its data: a fresh embedded database, or a throwaway PostgreSQL database. */
+export interface TestDatabase {
+  /** Variables to give the app, the CLI or a spawned server. */
+  env: Record<string, string>;
+  kind: 'embedded' | 'postgres';
+  drop(): Promise<void>;
+}
+
+/**
+ * With DATABASE_URL set (as .ci/run does), a database named passerelle_test_<random> is
+ * created on that server and dropped afterwards; otherwise an embedded database in a temp dir.
+ */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-test-'));
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    cpSync(TEMPLATE_DIR, join(dataDir, 'pglite'), { recursive: true });
+    return {
+      kind: 'embedded',
+      env: { DATA_DIR: dataDir },
+      drop: async () => rmSync(dataDir, { recursive: true, force: true }),
+    };
+  }
+  const name = `passerelle_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    kind: 'postgres',
+    env: { DATA_DIR: dataDir, DATABASE_URL: url.toString() },
+    drop: async () => {
+      const c = new Client({ connectionString: serverUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
