@@ -50,7 +50,11 @@ export function buildOpenApiDocument(app: NestExpressApplication, config: AppCon
     .setVersion(process.env.npm_package_version ?? '0.1.0')
     .addServer(config.appUrl)
     .addBearerAuth(
-      { type: 'http', scheme: 'bearer', description: 'GPT API key (torp_gpt_…), per-key hourly limit' },
+      {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'GPT API key (torp_gpt_…), per-key hourly limit',
+      },
       GPT_KEY_SECURITY,
     )
     .addBearerAuth(

@@ -14,7 +14,10 @@ async function bootstrap() {
   await app.listen(config.port);
   const logger = app.get(Logger);
   installGracefulShutdown(app, config.shutdownGraceMs, logger);
-  logger.log(`Passerelle listening on ${config.appUrl} (docs at ${config.appUrl}/docs)`, 'Bootstrap');
+  logger.log(
+    `Passerelle listening on ${config.appUrl} (docs at ${config.appUrl}/docs)`,
+    'Bootstrap',
+  );
 }
 
 bootstrap().catch((err: Error) => {

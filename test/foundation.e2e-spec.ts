@@ -34,14 +34,20 @@ describe('Foundation: errors, health, docs, HTTP hardening', () => {
   it('GET /health/ready is 503 in the error shape when a migration is missing', async () => {
     const { DataSource } = await import('typeorm');
     const ds = t.get(DataSource);
-    const [last] = await ds.query(`SELECT id, name, timestamp FROM migrations ORDER BY id DESC LIMIT 1`);
+    const [last] = await ds.query(
+      `SELECT id, name, timestamp FROM migrations ORDER BY id DESC LIMIT 1`,
+    );
     await ds.query(`DELETE FROM migrations WHERE id = $1`, [last.id]);
     try {
       const res = await t.http().get('/health/ready').expect(503);
       expectErrorShape(res.body, 503);
       expect(res.body.message).toContain(last.name);
     } finally {
-      await ds.query(`INSERT INTO migrations (id, timestamp, name) VALUES ($1, $2, $3)`, [last.id, last.timestamp, last.name]);
+      await ds.query(`INSERT INTO migrations (id, timestamp, name) VALUES ($1, $2, $3)`, [
+        last.id,
+        last.timestamp,
+        last.name,
+      ]);
     }
     await t.http().get('/health/ready').expect(200);
   });
@@ -130,14 +136,20 @@ describe('Foundation: errors, health, docs, HTTP hardening', () => {
     // Every operation documents a summary and its error body.
     for (const [path, ops] of Object.entries<Record<string, { summary?: string }>>(doc.paths)) {
       for (const [method, op] of Object.entries(ops)) {
-        expect({ path, method, summary: op.summary }).toEqual(expect.objectContaining({ summary: expect.any(String) }));
+        expect({ path, method, summary: op.summary }).toEqual(
+          expect.objectContaining({ summary: expect.any(String) }),
+        );
       }
     }
   });
 
   it('never logs or echoes a GPT key in an error body', async () => {
     const { plaintext } = await createGptKey(t);
-    const res = await t.http().get('/api/gpt/me').set(bearer(plaintext.slice(0, -1) + 'Z')).expect(401);
+    const res = await t
+      .http()
+      .get('/api/gpt/me')
+      .set(bearer(plaintext.slice(0, -1) + 'Z'))
+      .expect(401);
     expect(JSON.stringify(res.body)).not.toContain(plaintext.slice(9, 30));
   });
 });

@@ -34,7 +34,10 @@ export class AuthService {
     return user;
   }
 
-  async login(email: string, password: string): Promise<{ token: string; expiresAt: Date; user: UserEntity }> {
+  async login(
+    email: string,
+    password: string,
+  ): Promise<{ token: string; expiresAt: Date; user: UserEntity }> {
     const user = await this.verifyCredentials(email, password);
     const token = SESSION_TOKEN_PREFIX + randomAlphanumeric(48);
     const expiresAt = new Date(Date.now() + this.config.sessionTtlMs);
@@ -55,7 +58,8 @@ export class AuthService {
         hash: sha256Hex(token),
       })
       .getOne();
-    if (!row?.user) throw new DomainException('SESSION_INVALID', 'Invalid or expired session token');
+    if (!row?.user)
+      throw new DomainException('SESSION_INVALID', 'Invalid or expired session token');
     const { id, email, name, role } = row.user;
     return { id, email, name, role, sessionId: row.id };
   }

@@ -25,8 +25,20 @@ export class UserTokenGuard extends AuthGuard('user-token') {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<AppRequest>();
     const { present, token } = readBearer(req);
-    if (!present) throw new DomainException('AUTH_REQUIRED', 'Authentication required: send Authorization: Bearer <token>', undefined, CHALLENGE);
-    if (!token) throw new DomainException('SESSION_INVALID', 'Malformed Authorization header', undefined, CHALLENGE);
+    if (!present)
+      throw new DomainException(
+        'AUTH_REQUIRED',
+        'Authentication required: send Authorization: Bearer <token>',
+        undefined,
+        CHALLENGE,
+      );
+    if (!token)
+      throw new DomainException(
+        'SESSION_INVALID',
+        'Malformed Authorization header',
+        undefined,
+        CHALLENGE,
+      );
     return (await super.canActivate(context)) as boolean;
   }
 
@@ -35,7 +47,13 @@ export class UserTokenGuard extends AuthGuard('user-token') {
       throw new DomainException(err.code, err.message, err.details, CHALLENGE);
     }
     if (err) throw err;
-    if (!user) throw new DomainException('SESSION_INVALID', 'Invalid or expired session token', undefined, CHALLENGE);
+    if (!user)
+      throw new DomainException(
+        'SESSION_INVALID',
+        'Invalid or expired session token',
+        undefined,
+        CHALLENGE,
+      );
     context.switchToHttp().getRequest<AppRequest>().principal = {
       kind: 'user',
       user: user as unknown as AuthenticatedUser,

@@ -14,7 +14,9 @@ export abstract class CliCommand extends CommandRunner {
       await this.execute(params, options);
     } catch (err) {
       const known = err instanceof CliError || err instanceof DomainException;
-      process.stderr.write(`error: ${known ? (err as Error).message : `unexpected failure: ${(err as Error).message}`}\n`);
+      process.stderr.write(
+        `error: ${known ? (err as Error).message : `unexpected failure: ${(err as Error).message}`}\n`,
+      );
       process.exitCode = 1;
     }
   }
@@ -41,7 +43,9 @@ export function parseExpiry(value: string): Date | null {
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(v);
   const date = new Date(dateOnly ? `${v}T23:59:59.999Z` : v);
   if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(date.getTime())) {
-    throw new CliError(`--expires must be a date like 2027-06-30, an ISO timestamp, or "never" (got "${value}")`);
+    throw new CliError(
+      `--expires must be a date like 2027-06-30, an ISO timestamp, or "never" (got "${value}")`,
+    );
   }
   if (dateOnly && date.toISOString().slice(0, 10) !== v) {
     throw new CliError(`--expires is not a real calendar date (got "${value}")`);

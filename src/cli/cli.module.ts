@@ -22,7 +22,11 @@ import { UserCreateCommand } from './commands/user-create.command';
  */
 @Module({
   imports: [
-    ConfigModule.forRoot({ isGlobal: true, load: allConfigs, ignoreEnvFile: process.env.NODE_ENV === 'test' }),
+    ConfigModule.forRoot({
+      isGlobal: true,
+      load: allConfigs,
+      ignoreEnvFile: process.env.NODE_ENV === 'test',
+    }),
     DatabaseModule.forRoot({ role: 'share', migrate: false }),
     RedisModule,
     UsersModule,

@@ -6,7 +6,9 @@ import { validateEnv } from './validate-env';
 
 class DatabaseEnv {
   @IsOptional()
-  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must start with postgres:// or postgresql://' })
+  @Matches(/^postgres(ql)?:\/\//, {
+    message: 'DATABASE_URL must start with postgres:// or postgresql://',
+  })
   DATABASE_URL?: string;
 
   @IsOptional()

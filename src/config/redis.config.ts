@@ -13,7 +13,6 @@ export interface RedisConfig {
   url?: string;
 }
 
-export const redisConfig = registerAs(
-  'redis',
-  (): RedisConfig => ({ url: validateEnv(RedisEnv).REDIS_URL }),
-);
+export const redisConfig = registerAs('redis', (): RedisConfig => ({
+  url: validateEnv(RedisEnv).REDIS_URL,
+}));

@@ -28,7 +28,7 @@ export async function openDataSource(
     namingStrategy: new SnakeNamingStrategy(),
     uuidExtension: 'pgcrypto',
     installExtensions: false,
-    logging: ['error'] as ('error')[],
+    logging: ['error'] as 'error'[],
     poolSize: config.poolSize,
     applicationName: 'passerelle',
   } satisfies Partial<DataSourceOptions>;

@@ -1,4 +1,11 @@
-import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import {
+  DynamicModule,
+  Global,
+  Inject,
+  Logger,
+  Module,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { DataSource } from 'typeorm';
 import { databaseConfig } from '../config';
@@ -31,7 +38,8 @@ export class DatabaseModule implements OnApplicationShutdown {
             const ds = await openDataSource(config, options.role);
             if (options.migrate && config.migrationsRun) {
               const applied = await runMigrations(ds);
-              if (applied.length) new Logger('Database').log(`Applied migrations: ${applied.join(', ')}`);
+              if (applied.length)
+                new Logger('Database').log(`Applied migrations: ${applied.join(', ')}`);
             }
             return ds;
           },

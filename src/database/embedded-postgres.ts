@@ -73,7 +73,12 @@ export async function openEmbeddedPostgres(
       removeStaleLock(lockPath, holder);
       continue;
     }
-    if (options.mode === 'share' && holder.host && holder.port && (await socketAccepts(holder.host, holder.port))) {
+    if (
+      options.mode === 'share' &&
+      holder.host &&
+      holder.port &&
+      (await socketAccepts(holder.host, holder.port))
+    ) {
       return { host: holder.host, port: holder.port, owner: false, close: async () => {} };
     }
     if (Date.now() > deadline) {
@@ -153,7 +158,7 @@ function tryCreateLock(path: string): { path: string } | null {
   }
 }
 
-function readLock(path: string): Partial<LockInfo> & { pid: number } | null {
+function readLock(path: string): (Partial<LockInfo> & { pid: number }) | null {
   let raw: string;
   try {
     raw = readFileSync(path, 'utf8');

@@ -55,12 +55,15 @@ export class GptKeyCache implements OnModuleInit, OnApplicationShutdown {
     this.drop(keyId);
     if (!this.redis) return;
     await this.redis.publish(CHANNEL, keyId).catch((err: Error) => {
-      this.logger.warn(`Could not announce a key change (${err.message}); other instances catch up within the cache TTL`);
+      this.logger.warn(
+        `Could not announce a key change (${err.message}); other instances catch up within the cache TTL`,
+      );
     });
   }
 
   private drop(keyId: string) {
-    for (const [hash, entry] of this.entries) if (entry.key?.id === keyId) this.entries.delete(hash);
+    for (const [hash, entry] of this.entries)
+      if (entry.key?.id === keyId) this.entries.delete(hash);
     // A new key may now exist for a hash cached as unknown: drop those too.
     for (const [hash, entry] of this.entries) if (entry.key === null) this.entries.delete(hash);
   }
@@ -68,7 +71,10 @@ export class GptKeyCache implements OnModuleInit, OnApplicationShutdown {
   onModuleInit() {
     if (!this.redis) return;
     // Queue SUBSCRIBE until Redis is reachable; ioredis re-subscribes after reconnects.
-    this.subscriber = this.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+    this.subscriber = this.redis.duplicate({
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+    });
     this.subscriber.on('error', () => undefined); // the main client already reports outages
     this.subscriber.on('message', (_channel: string, keyId: string) => this.drop(keyId));
     this.subscriber.subscribe(CHANNEL).catch((err: Error) => {

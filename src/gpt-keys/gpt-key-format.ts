@@ -40,7 +40,9 @@ export class GptKeyFormat {
   }
 
   private checksum(random: string): string {
-    const digest = createHash('sha256').update(this.prefix + random).digest();
+    const digest = createHash('sha256')
+      .update(this.prefix + random)
+      .digest();
     return base62(digest.readUInt32BE(0) % 62 ** CHECKSUM_LENGTH, CHECKSUM_LENGTH);
   }
 }

@@ -57,7 +57,12 @@ export class GptKeyGuard extends AuthGuard('gpt-key') {
     }
     if (err) throw err;
     if (!key) {
-      throw new DomainException('GPT_KEY_INVALID', 'Invalid API key', undefined, challenge('GPT_KEY_INVALID', 'Invalid API key'));
+      throw new DomainException(
+        'GPT_KEY_INVALID',
+        'Invalid API key',
+        undefined,
+        challenge('GPT_KEY_INVALID', 'Invalid API key'),
+      );
     }
     context.switchToHttp().getRequest<AppRequest>().principal = {
       kind: 'gpt-key',

@@ -56,7 +56,9 @@ export class GptKeysAdminController {
 
   @Patch(':id')
   @KeyId()
-  @ApiOperation({ summary: 'Change name, hourly limit, expiry or active flag (effective within 5 s)' })
+  @ApiOperation({
+    summary: 'Change name, hourly limit, expiry or active flag (effective within 5 s)',
+  })
   @ApiOkResponse({ type: GptKeyResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   async update(@Param('id') id: string, @Body() dto: UpdateGptKeyDto): Promise<GptKeyResponseDto> {
@@ -74,7 +76,9 @@ export class GptKeysAdminController {
 
   @Post(':id/rotate')
   @KeyId()
-  @ApiOperation({ summary: 'Issue a new key with the same settings; the old one stops after the grace period' })
+  @ApiOperation({
+    summary: 'Issue a new key with the same settings; the old one stops after the grace period',
+  })
   @ApiCreatedResponse({ type: IssuedGptKeyResponseDto })
   async rotate(@Param('id') id: string, @Body() dto: RotateGptKeyDto) {
     const { key, plaintext } = await this.keys.rotate(id, dto.graceSeconds ?? 0);

@@ -12,7 +12,9 @@ export interface UsageDelta {
 /** The only place that queries `gpt_api_keys`. */
 @Injectable()
 export class GptKeysRepository {
-  constructor(@InjectRepository(GptApiKeyEntity) private readonly repo: Repository<GptApiKeyEntity>) {}
+  constructor(
+    @InjectRepository(GptApiKeyEntity) private readonly repo: Repository<GptApiKeyEntity>,
+  ) {}
 
   findByHash(hash: string): Promise<GptApiKeyEntity | null> {
     return this.repo.findOne({ where: { keyHash: hash } });
@@ -27,7 +29,7 @@ export class GptKeysRepository {
     return this.repo
       .createQueryBuilder('k')
       .where('k.displayPrefix LIKE :start', { start: `${escapeLike(fragment)}%` })
-      .orWhere(':fragment LIKE k.displayPrefix || \'%\'', { fragment })
+      .orWhere(":fragment LIKE k.displayPrefix || '%'", { fragment })
       .orderBy('k.createdAt', 'ASC')
       .getMany();
   }
@@ -44,10 +46,14 @@ export class GptKeysRepository {
     const repo = manager ? manager.getRepository(GptApiKeyEntity) : this.repo;
     const entity = repo.create(key);
     await repo.insert(entity);
-    return (await repo.findOneOrFail({ where: { id: entity.id } }));
+    return await repo.findOneOrFail({ where: { id: entity.id } });
   }
 
-  async update(id: string, patch: Partial<GptApiKeyEntity>, manager?: EntityManager): Promise<void> {
+  async update(
+    id: string,
+    patch: Partial<GptApiKeyEntity>,
+    manager?: EntityManager,
+  ): Promise<void> {
     const repo = manager ? manager.getRepository(GptApiKeyEntity) : this.repo;
     await repo.update({ id }, patch);
   }

@@ -47,7 +47,9 @@ export class GptKeysService {
 
   async create(input: CreateGptKeyInput, createdById: string | null = null): Promise<IssuedGptKey> {
     const name = this.checkName(input.name);
-    const rateLimitPerHour = this.checkRateLimit(input.rateLimitPerHour ?? this.config.defaultRateLimit);
+    const rateLimitPerHour = this.checkRateLimit(
+      input.rateLimitPerHour ?? this.config.defaultRateLimit,
+    );
     const expiresAt = this.checkExpiry(input.expiresAt ?? null);
     const { plaintext, hash, displayPrefix } = this.format.generate();
     const key = await this.repo.insert({
@@ -90,14 +92,18 @@ export class GptKeysService {
       return key;
     }
     const fragment = value.replace(/\*+$/, '');
-    if (fragment.length < this.config.keyPrefix.length + 2 || !fragment.startsWith(this.config.keyPrefix)) {
+    if (
+      fragment.length < this.config.keyPrefix.length + 2 ||
+      !fragment.startsWith(this.config.keyPrefix)
+    ) {
       throw new DomainException(
         'VALIDATION_FAILED',
         `Give a key id, a full key, or a key prefix such as ${this.config.keyPrefix}abcd`,
       );
     }
     const matches = await this.repo.findByPrefixFragment(fragment);
-    if (matches.length === 0) throw new DomainException('NOT_FOUND', `No GPT API key matches ${fragment}`);
+    if (matches.length === 0)
+      throw new DomainException('NOT_FOUND', `No GPT API key matches ${fragment}`);
     if (matches.length > 1) {
       throw new DomainException(
         'CONFLICT',
@@ -111,7 +117,8 @@ export class GptKeysService {
     const key = await this.get(id);
     const patch: Partial<GptApiKeyEntity> = {};
     if (input.name !== undefined) patch.name = this.checkName(input.name);
-    if (input.rateLimitPerHour !== undefined) patch.rateLimitPerHour = this.checkRateLimit(input.rateLimitPerHour);
+    if (input.rateLimitPerHour !== undefined)
+      patch.rateLimitPerHour = this.checkRateLimit(input.rateLimitPerHour);
     if (input.expiresAt !== undefined) patch.expiresAt = this.checkExpiry(input.expiresAt);
     if (input.isActive !== undefined) patch.isActive = input.isActive;
     if (Object.keys(patch).length === 0) return key;
@@ -134,13 +141,22 @@ export class GptKeysService {
    * Issues a new key with the same settings. The old key stops at once, or keeps working
    * for `graceSeconds` (its expiry is brought forward) so a GPT can be updated without downtime.
    */
-  async rotate(id: string, graceSeconds = 0): Promise<IssuedGptKey & { previous: GptApiKeyEntity }> {
+  async rotate(
+    id: string,
+    graceSeconds = 0,
+  ): Promise<IssuedGptKey & { previous: GptApiKeyEntity }> {
     if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > 30 * 86_400) {
-      throw new DomainException('VALIDATION_FAILED', 'graceSeconds must be an integer from 0 to 2592000 (30 days)');
+      throw new DomainException(
+        'VALIDATION_FAILED',
+        'graceSeconds must be an integer from 0 to 2592000 (30 days)',
+      );
     }
     const old = await this.get(id);
     if (old.status() !== 'active') {
-      throw new DomainException('CONFLICT', `Only an active key can be rotated (this one is ${old.status()})`);
+      throw new DomainException(
+        'CONFLICT',
+        `Only an active key can be rotated (this one is ${old.status()})`,
+      );
     }
     const { plaintext, hash, displayPrefix } = this.format.generate();
     const key = await this.repo.transaction(async (manager) => {
@@ -172,7 +188,10 @@ export class GptKeysService {
   /** Checks a Bearer key: format and checksum first (no lookup), then the cached record. */
   async authenticate(plaintext: string): Promise<AuthenticatedGptKey> {
     if (!this.format.isWellFormed(plaintext)) {
-      throw new DomainException('GPT_KEY_MALFORMED', 'Malformed API key: check that it was copied whole');
+      throw new DomainException(
+        'GPT_KEY_MALFORMED',
+        'Malformed API key: check that it was copied whole',
+      );
     }
     const hash = sha256Hex(plaintext);
     const key = await this.cache.get(hash, async () => {
@@ -180,9 +199,13 @@ export class GptKeysService {
       return row ? toCached(row) : null;
     });
     if (!key) throw new DomainException('GPT_KEY_INVALID', 'Invalid API key');
-    if (!key.isActive) throw new DomainException('GPT_KEY_INACTIVE', 'This API key has been deactivated');
+    if (!key.isActive)
+      throw new DomainException('GPT_KEY_INACTIVE', 'This API key has been deactivated');
     if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) {
-      throw new DomainException('GPT_KEY_EXPIRED', `This API key expired on ${key.expiresAt.toISOString()}`);
+      throw new DomainException(
+        'GPT_KEY_EXPIRED',
+        `This API key expired on ${key.expiresAt.toISOString()}`,
+      );
     }
     const { id, name, displayPrefix, rateLimitPerHour, expiresAt } = key;
     return { id, name, displayPrefix, rateLimitPerHour, expiresAt };
@@ -212,7 +235,10 @@ export class GptKeysService {
       throw new DomainException('VALIDATION_FAILED', 'Expiry must be a valid date');
     }
     if (expiresAt.getTime() <= Date.now()) {
-      throw new DomainException('VALIDATION_FAILED', 'Expiry must be in the future (deactivate a key to stop it now)');
+      throw new DomainException(
+        'VALIDATION_FAILED',
+        'Expiry must be in the future (deactivate a key to stop it now)',
+      );
     }
     return expiresAt;
   }

@@ -1,5 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { Public } from '../common/auth/auth.decorator';
 import { DomainException } from '../common/errors/domain.exception';
@@ -31,13 +36,20 @@ export class HealthController {
   @ApiOkResponse({ schema: { example: { status: 'ok', info: { database: { status: 'up' } } } } })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto })
   async ready() {
-    if (this.lifecycle.draining) throw new DomainException('SERVICE_UNAVAILABLE', 'Not ready: shutting down');
+    if (this.lifecycle.draining)
+      throw new DomainException('SERVICE_UNAVAILABLE', 'Not ready: shutting down');
     try {
       return await this.health.check([() => this.database.check('database')]);
     } catch (err) {
-      const response = (err as { response?: { error?: Record<string, { message?: string }> } }).response;
-      const reasons = Object.entries(response?.error ?? {}).map(([k, v]) => `${k} ${v.message ?? 'down'}`);
-      throw new DomainException('SERVICE_UNAVAILABLE', `Not ready: ${reasons.join('; ') || 'unknown'}`);
+      const response = (err as { response?: { error?: Record<string, { message?: string }> } })
+        .response;
+      const reasons = Object.entries(response?.error ?? {}).map(
+        ([k, v]) => `${k} ${v.message ?? 'down'}`,
+      );
+      throw new DomainException(
+        'SERVICE_UNAVAILABLE',
+        `Not ready: ${reasons.join('; ') || 'unknown'}`,
+      );
     }
   }
 }

@@ -29,7 +29,10 @@ export class UsersService {
       throw new DomainException('VALIDATION_FAILED', `Invalid email: ${email}`);
     }
     if (!USER_ROLES.includes(input.role)) {
-      throw new DomainException('VALIDATION_FAILED', `Role must be one of ${USER_ROLES.join(', ')}`);
+      throw new DomainException(
+        'VALIDATION_FAILED',
+        `Role must be one of ${USER_ROLES.join(', ')}`,
+      );
     }
     const generatedPassword = input.password === undefined ? randomAlphanumeric(20) : undefined;
     const password = input.password ?? generatedPassword!;
@@ -72,4 +75,3 @@ export class UsersService {
 }
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
-

@@ -7,7 +7,9 @@ export const CLI_ENTRY = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 export const SERVER_ENTRY = join(ROOT, 'dist', 'src', 'main.js');
 
 const pgliteVersion = (
-  JSON.parse(readFileSync(join(ROOT, 'node_modules/@electric-sql/pglite/package.json'), 'utf8')) as {
+  JSON.parse(
+    readFileSync(join(ROOT, 'node_modules/@electric-sql/pglite/package.json'), 'utf8'),
+  ) as {
     version: string;
   }
 ).version;

@@ -25,9 +25,23 @@ const BASE_ENV: Record<string, string> = {
 
 /** Variables the app reads that a suite must not inherit from the shell. */
 const APP_VARS = [
-  'PORT', 'APP_URL', 'DATA_DIR', 'DATABASE_URL', 'REDIS_URL', 'EMBEDDED_DATABASE_DIR', 'CORS_ORIGINS',
-  'BODY_LIMIT', 'GPT_KEY_PREFIX', 'GPT_DEFAULT_RATE_LIMIT', 'GPT_KEY_CACHE_TTL_MS', 'GPT_USAGE_FLUSH_MS',
-  'LOGIN_MAX_PER_IP', 'LOGIN_MAX_PER_EMAIL', 'MIGRATIONS_RUN', 'TRUST_PROXY', 'SESSION_TTL_HOURS',
+  'PORT',
+  'APP_URL',
+  'DATA_DIR',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'EMBEDDED_DATABASE_DIR',
+  'CORS_ORIGINS',
+  'BODY_LIMIT',
+  'GPT_KEY_PREFIX',
+  'GPT_DEFAULT_RATE_LIMIT',
+  'GPT_KEY_CACHE_TTL_MS',
+  'GPT_USAGE_FLUSH_MS',
+  'LOGIN_MAX_PER_IP',
+  'LOGIN_MAX_PER_EMAIL',
+  'MIGRATIONS_RUN',
+  'TRUST_PROXY',
+  'SESSION_TTL_HOURS',
 ];
 
 export interface TestApp {
@@ -88,12 +102,16 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 }
 
 function applyEnv(env: Record<string, string>) {
-  for (const name of APP_VARS) delete process.env[name];
+  for (const name of [...APP_VARS, ...Object.keys(BASE_ENV)]) delete process.env[name];
   Object.assign(process.env, env);
 }
 
 /** A user of that role and a session token for it. */
-export async function loginAs(t: TestApp, role: UserRole, email = `${role}-${Math.random().toString(36).slice(2, 8)}@test.passerelle`) {
+export async function loginAs(
+  t: TestApp,
+  role: UserRole,
+  email = `${role}-${Math.random().toString(36).slice(2, 8)}@test.passerelle`,
+) {
   const password = `${role}-password-123456`;
   if (!(role === 'admin' && email === ADMIN.email)) {
     await t.get(UsersService).create({ email, role, password, name: `Test ${role}` });
@@ -103,16 +121,28 @@ export async function loginAs(t: TestApp, role: UserRole, email = `${role}-${Mat
     .post('/api/auth/login')
     .send({ email, password: email === ADMIN.email ? ADMIN.password : password })
     .expect(200);
-  return { token: res.body.token as string, email, password, user: res.body.user as { id: string } };
+  return {
+    token: res.body.token as string,
+    email,
+    password,
+    user: res.body.user as { id: string },
+  };
 }
 
-export async function createGptKey(t: TestApp, input: Partial<Parameters<GptKeysService['create']>[0]> = {}) {
+export async function createGptKey(
+  t: TestApp,
+  input: Partial<Parameters<GptKeysService['create']>[0]> = {},
+) {
   return t.get(GptKeysService).create({ name: 'Test GPT', ...input });
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
-export async function query<T = Record<string, unknown>>(t: TestApp, sql: string, params: unknown[] = []) {
+export async function query<T = Record<string, unknown>>(
+  t: TestApp,
+  sql: string,
+  params: unknown[] = [],
+) {
   return t.get(DataSource).query<T[]>(sql, params);
 }
 

@@ -16,9 +16,12 @@ export interface TestDatabase {
  * With DATABASE_URL set (as .ci/run does), a database named passerelle_test_<random> is
  * created on that server and dropped afterwards; otherwise an embedded database in a temp dir.
  */
+// Read once at load: test apps later overwrite DATABASE_URL with their throwaway database.
+const SERVER_URL = process.env.DATABASE_URL;
+
 export async function createTestDatabase(): Promise<TestDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-test-'));
-  const serverUrl = process.env.DATABASE_URL;
+  const serverUrl = SERVER_URL;
   if (!serverUrl) {
     cpSync(TEMPLATE_DIR, join(dataDir, 'pglite'), { recursive: true });
     return {

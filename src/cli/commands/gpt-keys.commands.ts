@@ -22,7 +22,10 @@ function issuedLines({ key, plaintext }: IssuedGptKey): string[] {
   ];
 }
 
-@Command({ name: 'gpt:setup', description: 'Check the database, create a first GPT key if none exists, explain the GPT setup' })
+@Command({
+  name: 'gpt:setup',
+  description: 'Check the database, create a first GPT key if none exists, explain the GPT setup',
+})
 export class GptSetupCommand extends CliCommand {
   constructor(
     private readonly keys: GptKeysService,
@@ -44,7 +47,9 @@ export class GptSetupCommand extends CliCommand {
       const issued = await this.keys.create({ name: INITIAL_KEY_NAME });
       issuedLines(issued).forEach((l) => this.print(l));
     } else {
-      this.print(`${count} GPT key(s) already exist; none created. List them with "npm run gpt:list-keys".`);
+      this.print(
+        `${count} GPT key(s) already exist; none created. List them with "npm run gpt:list-keys".`,
+      );
     }
     this.print('');
     this.print('Configure the GPT (GPT builder → Configure → Actions → Create new action):');
@@ -73,7 +78,9 @@ export class GptCreateKeyCommand extends CliCommand {
   protected async execute([name, limit]: string[], options: { expires?: string }) {
     const rateLimitPerHour = limit === undefined ? undefined : parsePositiveInt(limit, 'limit');
     const expiresAt = options.expires === undefined ? null : parseExpiry(options.expires);
-    issuedLines(await this.keys.create({ name, rateLimitPerHour, expiresAt })).forEach((l) => this.print(l));
+    issuedLines(await this.keys.create({ name, rateLimitPerHour, expiresAt })).forEach((l) =>
+      this.print(l),
+    );
   }
 }
 
@@ -112,7 +119,13 @@ export class GptListKeysCommand extends CliCommand {
       ]),
     ];
     const widths = table[0].map((_, i) => Math.max(...table.map((cells) => cells[i].length)));
-    for (const cells of table) this.print(cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+    for (const cells of table)
+      this.print(
+        cells
+          .map((c, i) => c.padEnd(widths[i]))
+          .join('  ')
+          .trimEnd(),
+      );
   }
 }
 
@@ -160,7 +173,10 @@ export class GptUpdateKeyCommand extends CliCommand {
     return true;
   }
 
-  protected async execute([ref]: string[], o: { rate?: string; expires?: string; name?: string; activate?: boolean }) {
+  protected async execute(
+    [ref]: string[],
+    o: { rate?: string; expires?: string; name?: string; activate?: boolean },
+  ) {
     // Parse everything before touching the database: a bad argument changes nothing.
     const patch = {
       rateLimitPerHour: o.rate === undefined ? undefined : parsePositiveInt(o.rate, '--rate'),
@@ -180,7 +196,11 @@ export class GptUpdateKeyCommand extends CliCommand {
   }
 }
 
-@Command({ name: 'gpt:deactivate-key', arguments: '<key|prefix|id>', description: 'Deactivate a key (stops within 5 s)' })
+@Command({
+  name: 'gpt:deactivate-key',
+  arguments: '<key|prefix|id>',
+  description: 'Deactivate a key (stops within 5 s)',
+})
 export class GptDeactivateKeyCommand extends CliCommand {
   constructor(private readonly keys: GptKeysService) {
     super();
@@ -193,7 +213,11 @@ export class GptDeactivateKeyCommand extends CliCommand {
   }
 }
 
-@Command({ name: 'gpt:delete-key', arguments: '<key|prefix|id>', description: 'Delete a key; asks to confirm unless --yes' })
+@Command({
+  name: 'gpt:delete-key',
+  arguments: '<key|prefix|id>',
+  description: 'Delete a key; asks to confirm unless --yes',
+})
 export class GptDeleteKeyCommand extends CliCommand {
   constructor(private readonly keys: GptKeysService) {
     super();
@@ -208,11 +232,13 @@ export class GptDeleteKeyCommand extends CliCommand {
     const key = await this.keys.resolve(ref);
     const label = `${GptKeyFormat.mask(key.displayPrefix)} "${key.name}"`;
     if (!options.yes) {
-      if (!process.stdin.isTTY) throw new CliError(`not deleting ${label} without confirmation: add -- --yes`);
+      if (!process.stdin.isTTY)
+        throw new CliError(`not deleting ${label} without confirmation: add -- --yes`);
       const rl = createInterface({ input: process.stdin, output: process.stdout });
       const answer = await rl.question(`Delete ${label}? Type "yes" to confirm: `);
       rl.close();
-      if (answer.trim().toLowerCase() !== 'yes') throw new CliError('not confirmed; nothing deleted');
+      if (answer.trim().toLowerCase() !== 'yes')
+        throw new CliError('not confirmed; nothing deleted');
     }
     await this.keys.remove(key.id);
     this.print(`Deleted ${label}.`);

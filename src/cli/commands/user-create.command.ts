@@ -24,7 +24,10 @@ export class UserCreateCommand extends CliCommand {
     return v;
   }
 
-  @Option({ flags: '--role <role>', description: `One of ${USER_ROLES.join(', ')} (default staff)` })
+  @Option({
+    flags: '--role <role>',
+    description: `One of ${USER_ROLES.join(', ')} (default staff)`,
+  })
   parseRole(v: string) {
     return v;
   }
@@ -37,7 +40,8 @@ export class UserCreateCommand extends CliCommand {
   protected async execute(_params: string[], options: Options) {
     if (!options.email) throw new CliError('--email is required');
     const role = (options.role ?? 'staff') as UserRole;
-    if (!USER_ROLES.includes(role)) throw new CliError(`--role must be one of ${USER_ROLES.join(', ')}`);
+    if (!USER_ROLES.includes(role))
+      throw new CliError(`--role must be one of ${USER_ROLES.join(', ')}`);
     const piped = process.stdin.isTTY ? undefined : await readFirstLine();
     const { user, generatedPassword } = await this.users.create({
       email: options.email,

@@ -26,7 +26,10 @@ export class AccessGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
 
-    const policy = this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_POLICY, targets);
+    const policy = this.reflector.getAllAndOverride<AccessPolicy | undefined>(
+      ACCESS_POLICY,
+      targets,
+    );
     if (!policy) {
       // A route nobody declared a policy for is closed, not open.
       throw new DomainException('FORBIDDEN', 'This route has no access policy');
@@ -37,7 +40,8 @@ export class AccessGuard implements CanActivate {
 
     const principal = context.switchToHttp().getRequest<AppRequest>().principal;
     if (policy === 'gpt-key') return principal?.kind === 'gpt-key';
-    if (principal?.kind !== 'user') throw new DomainException('AUTH_REQUIRED', 'Authentication required');
+    if (principal?.kind !== 'user')
+      throw new DomainException('AUTH_REQUIRED', 'Authentication required');
     if (ROLE_RANK[principal.user.role] < ROLE_RANK[policy]) {
       throw new DomainException('FORBIDDEN', `This action requires the ${policy} role`);
     }

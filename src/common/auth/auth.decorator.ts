@@ -1,4 +1,9 @@
-import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import {
+  applyDecorators,
+  createParamDecorator,
+  ExecutionContext,
+  SetMetadata,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiForbiddenResponse,
@@ -28,7 +33,10 @@ export function Auth(policy: AccessPolicy) {
   const decorators = [
     SetMetadata(ACCESS_POLICY, policy),
     ApiBearerAuth(policy === 'gpt-key' ? GPT_KEY_SECURITY : USER_TOKEN_SECURITY),
-    ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Missing or invalid credentials' }),
+    ApiUnauthorizedResponse({
+      type: ErrorResponseDto,
+      description: 'Missing or invalid credentials',
+    }),
   ];
   if (policy === 'gpt-key') {
     decorators.push(
@@ -38,7 +46,9 @@ export function Auth(policy: AccessPolicy) {
       }),
     );
   } else if (policy !== 'user') {
-    decorators.push(ApiForbiddenResponse({ type: ErrorResponseDto, description: `Requires role ${policy}` }));
+    decorators.push(
+      ApiForbiddenResponse({ type: ErrorResponseDto, description: `Requires role ${policy}` }),
+    );
   }
   return applyDecorators(...decorators);
 }
@@ -50,7 +60,8 @@ export const Public = () => SetMetadata(IS_PUBLIC, true);
 export const CurrentUser = createParamDecorator(
   (_: unknown, ctx: ExecutionContext): AuthenticatedUser => {
     const principal = ctx.switchToHttp().getRequest<AppRequest>().principal;
-    if (principal?.kind !== 'user') throw new Error('CurrentUser used on a route without user auth');
+    if (principal?.kind !== 'user')
+      throw new Error('CurrentUser used on a route without user auth');
     return principal.user;
   },
 );
@@ -59,7 +70,8 @@ export const CurrentUser = createParamDecorator(
 export const CurrentGptKey = createParamDecorator(
   (_: unknown, ctx: ExecutionContext): AuthenticatedGptKey => {
     const principal = ctx.switchToHttp().getRequest<AppRequest>().principal;
-    if (principal?.kind !== 'gpt-key') throw new Error('CurrentGptKey used on a route without GPT key auth');
+    if (principal?.kind !== 'gpt-key')
+      throw new Error('CurrentGptKey used on a route without GPT key auth');
     return principal.key;
   },
 );

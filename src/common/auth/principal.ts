@@ -19,8 +19,7 @@ export interface AuthenticatedUser {
 }
 
 export type Principal =
-  | { kind: 'gpt-key'; key: AuthenticatedGptKey }
-  | { kind: 'user'; user: AuthenticatedUser };
+  { kind: 'gpt-key'; key: AuthenticatedGptKey } | { kind: 'user'; user: AuthenticatedUser };
 
 export interface AppRequest extends Request {
   id: string;

@@ -73,7 +73,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
       };
     }
     if (exception instanceof ThrottlerException) {
-      return { status: 429, code: 'RATE_LIMITED', message: 'Too many requests: slow down and retry later' };
+      return {
+        status: 429,
+        code: 'RATE_LIMITED',
+        message: 'Too many requests: slow down and retry later',
+      };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -92,14 +96,21 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return { status: 400, code: 'BAD_REQUEST', message: 'Request body is not valid JSON' };
     }
     if (e?.type && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-      return { status: e.status, code: CODE_BY_STATUS[e.status] ?? 'BAD_REQUEST', message: 'Bad request body' };
+      return {
+        status: e.status,
+        code: CODE_BY_STATUS[e.status] ?? 'BAD_REQUEST',
+        message: 'Bad request body',
+      };
     }
     return { status: ERROR_STATUS.INTERNAL, code: 'INTERNAL', message: 'Internal server error' };
   }
 }
 
 function httpMessage(exception: HttpException, status: number): string {
-  if (status === HttpStatus.NOT_FOUND && /^Cannot (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)/.test(exception.message)) {
+  if (
+    status === HttpStatus.NOT_FOUND &&
+    /^Cannot (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)/.test(exception.message)
+  ) {
     return 'Route not found';
   }
   if (status === HttpStatus.PAYLOAD_TOO_LARGE) return 'Request body is too large';

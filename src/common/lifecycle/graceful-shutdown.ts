@@ -7,7 +7,11 @@ import { LifecycleState } from './lifecycle.state';
  * flight would fail. Here SIGTERM first stops accepting connections and lets in-flight
  * requests finish (up to `graceMs`), then runs Nest's hooks (usage flush, then database close).
  */
-export function installGracefulShutdown(app: INestApplication, graceMs: number, logger: LoggerService) {
+export function installGracefulShutdown(
+  app: INestApplication,
+  graceMs: number,
+  logger: LoggerService,
+) {
   let started = false;
   const shutdown = async (signal: NodeJS.Signals) => {
     if (started) return;

@@ -40,7 +40,12 @@ export const LoggingModule = LoggerModule.forRootAsync({
       redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
       autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
       serializers: {
-        req: (req: { id: string; method: string; url: string; headers: Record<string, unknown> }) => ({
+        req: (req: {
+          id: string;
+          method: string;
+          url: string;
+          headers: Record<string, unknown>;
+        }) => ({
           id: req.id,
           method: req.method,
           url: req.url?.replace(SECRET_QUERY, '$1[Redacted]'),

@@ -8,5 +8,8 @@ export const LOGIN_RATE_LIMIT = 'passerelle:login-rate-limit';
 export const LoginRateLimit = () =>
   applyDecorators(
     SetMetadata(LOGIN_RATE_LIMIT, true),
-    ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: 'Too many attempts; see Retry-After' }),
+    ApiTooManyRequestsResponse({
+      type: ErrorResponseDto,
+      description: 'Too many attempts; see Retry-After',
+    }),
   );

@@ -12,9 +12,13 @@ const reflector = new Reflector();
 const HOUR_MS = 3_600_000;
 
 const policyOf = (ctx: ExecutionContext) =>
-  reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_POLICY, [ctx.getHandler(), ctx.getClass()]);
+  reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_POLICY, [
+    ctx.getHandler(),
+    ctx.getClass(),
+  ]);
 const isLogin = (ctx: ExecutionContext) =>
-  reflector.getAllAndOverride<boolean>(LOGIN_RATE_LIMIT, [ctx.getHandler(), ctx.getClass()]) === true;
+  reflector.getAllAndOverride<boolean>(LOGIN_RATE_LIMIT, [ctx.getHandler(), ctx.getClass()]) ===
+  true;
 const requestOf = (ctx: ExecutionContext) => ctx.switchToHttp().getRequest<AppRequest>();
 const gptKeyOf = (ctx: ExecutionContext) => {
   const principal = requestOf(ctx).principal;
@@ -27,7 +31,10 @@ const gptKeyOf = (ctx: ExecutionContext) => {
  * X-RateLimit-*), counted per key across all GPT routes, with the limit read from the key.
  * `login-ip` and `login-email` slow down password guessing.
  */
-function throttlers(gpt: ConfigType<typeof gptConfig>, auth: ConfigType<typeof authConfig>): ThrottlerOptions[] {
+function throttlers(
+  gpt: ConfigType<typeof gptConfig>,
+  auth: ConfigType<typeof authConfig>,
+): ThrottlerOptions[] {
   return [
     {
       name: 'default',

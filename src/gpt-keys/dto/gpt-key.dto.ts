@@ -38,7 +38,11 @@ export class CreateGptKeyDto {
   @Max(MAX_RATE_LIMIT)
   rateLimitPerHour?: number;
 
-  @ApiPropertyOptional({ example: '2027-06-30T00:00:00.000Z', nullable: true, description: 'Omit or null for no expiry' })
+  @ApiPropertyOptional({
+    example: '2027-06-30T00:00:00.000Z',
+    nullable: true,
+    description: 'Omit or null for no expiry',
+  })
   @IsOptional()
   @Type(() => Date)
   @IsDate()
@@ -61,7 +65,11 @@ export class UpdateGptKeyDto {
   @Max(MAX_RATE_LIMIT)
   rateLimitPerHour?: number;
 
-  @ApiPropertyOptional({ example: null, nullable: true, description: 'A future date, or null to remove the expiry' })
+  @ApiPropertyOptional({
+    example: null,
+    nullable: true,
+    description: 'A future date, or null to remove the expiry',
+  })
   @ValidateIf((_, v) => v !== null && v !== undefined)
   @Type(() => Date)
   @IsDate()
@@ -104,7 +112,10 @@ export class GptKeyResponseDto {
   @ApiProperty({ example: 200 })
   rateLimitPerHour: number;
 
-  @ApiProperty({ example: 1342, description: 'Requests served (written in batches every few seconds)' })
+  @ApiProperty({
+    example: 1342,
+    description: 'Requests served (written in batches every few seconds)',
+  })
   usageCount: number;
 
   @ApiProperty({ example: '2026-11-22T10:15:00.000Z', nullable: true, type: Date })
