@@ -5,7 +5,10 @@ import { CommonModule } from './common/common.module';
 import { LoggingModule } from './common/logging/logging.module';
 import { allConfigs } from './config';
 import { DatabaseModule } from './database/database.module';
+import { DevisModule } from './devis/devis.module';
+import { GptAnalysesModule } from './gpt-analyses/gpt-analyses.module';
 import { GptKeysModule } from './gpt-keys/gpt-keys.module';
+import { GptSchemaModule } from './gpt-schema/gpt-schema.module';
 import { HealthModule } from './health/health.module';
 import { UsersModule } from './users/users.module';
 
@@ -23,6 +26,9 @@ import { UsersModule } from './users/users.module';
     UsersModule,
     AuthModule,
     GptKeysModule,
+    DevisModule,
+    GptAnalysesModule,
+    GptSchemaModule,
   ],
 })
 export class AppModule {}

@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { GPT_KEY_SECURITY, USER_TOKEN_SECURITY } from './common/auth/auth.decorator';
 import { appConfig, type AppConfig } from './config';
+import { OpenApiDocumentStore } from './gpt-schema/openapi-document.store';
 
 /**
  * Everything main.ts applies to the Nest app, shared with the e2e tests so they run the
@@ -66,7 +67,9 @@ export function buildOpenApiDocument(app: NestExpressApplication, config: AppCon
 }
 
 function setupSwagger(app: NestExpressApplication, config: AppConfig) {
-  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, config), {
+  const document = buildOpenApiDocument(app, config);
+  app.get(OpenApiDocumentStore).set(document); // also serves the GPT Action schema
+  SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     customSiteTitle: 'Passerelle API',
   });

@@ -1,8 +1,11 @@
 import { CommandFactory } from 'nest-commander';
 import { CliModule } from './cli.module';
+import { SchemaCliModule } from './commands/gpt-export-schema.command';
 
 async function main() {
-  await CommandFactory.run(CliModule, {
+  // Exporting the schema touches no database, so it does not boot the CLI's data source.
+  const module = process.argv[2] === 'gpt:export-schema' ? SchemaCliModule : CliModule;
+  await CommandFactory.run(module, {
     logger: ['error'],
     errorHandler: (err) => {
       // Unknown command or option, missing argument: commander already printed why.

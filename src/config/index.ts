@@ -2,14 +2,24 @@ import { appConfig } from './app.config';
 import { authConfig } from './auth.config';
 import { databaseConfig } from './database.config';
 import { gptConfig } from './gpt.config';
+import { publishingConfig } from './publishing.config';
 import { redisConfig } from './redis.config';
 import { securityConfig } from './security.config';
 
-export { appConfig, authConfig, databaseConfig, gptConfig, redisConfig, securityConfig };
+export {
+  appConfig,
+  authConfig,
+  databaseConfig,
+  gptConfig,
+  publishingConfig,
+  redisConfig,
+  securityConfig,
+};
 export type { AppConfig } from './app.config';
 export type { AuthConfig } from './auth.config';
 export type { DatabaseConfig } from './database.config';
 export type { GptConfig } from './gpt.config';
+export type { PublishingConfig } from './publishing.config';
 export type { RedisConfig } from './redis.config';
 export type { SecurityConfig } from './security.config';
 
@@ -20,4 +30,5 @@ export const allConfigs = [
   gptConfig,
   authConfig,
   securityConfig,
+  publishingConfig,
 ];

@@ -1,6 +1,18 @@
 import { UserSessionEntity } from '../auth/entities/user-session.entity';
+import { DevisLineEntity } from '../devis/entities/devis-line.entity';
+import { DevisEntity } from '../devis/entities/devis.entity';
+import { GptAnalysisEntity } from '../gpt-analyses/entities/gpt-analysis.entity';
+import { GptIdempotencyRecordEntity } from '../gpt-analyses/entities/gpt-idempotency-record.entity';
 import { GptApiKeyEntity } from '../gpt-keys/entities/gpt-api-key.entity';
 import { UserEntity } from '../users/entities/user.entity';
 
 /** Every entity, listed explicitly (no globs: the same list works from src and dist). */
-export const entities = [UserEntity, UserSessionEntity, GptApiKeyEntity];
+export const entities = [
+  UserEntity,
+  UserSessionEntity,
+  GptApiKeyEntity,
+  DevisEntity,
+  DevisLineEntity,
+  GptAnalysisEntity,
+  GptIdempotencyRecordEntity,
+];

@@ -1,8 +1,9 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Auth, CurrentGptKey } from '../common/auth/auth.decorator';
 import type { AuthenticatedGptKey } from '../common/auth/principal';
+import { GptAction } from '../gpt-schema/gpt-action.decorator';
 import { GptMeResponseDto } from './dto/gpt-key.dto';
 
 @ApiTags('gpt')
@@ -10,11 +11,12 @@ import { GptMeResponseDto } from './dto/gpt-key.dto';
 export class GptMeController {
   @Get('me')
   @Auth('gpt-key')
-  @ApiOperation({
+  @GptAction({
     operationId: 'getConnectionStatus',
-    summary: 'Check the connection: which key is used and how many requests are left this hour',
+    summary:
+      'Check the connection to Passerelle: which key is used and how many requests are left this hour.',
   })
-  @ApiOkResponse({ type: GptMeResponseDto })
+  @ApiOkResponse({ type: GptMeResponseDto, description: 'Key name, hourly limit and what is left' })
   me(
     @CurrentGptKey() key: AuthenticatedGptKey,
     @Res({ passthrough: true }) res: Response,

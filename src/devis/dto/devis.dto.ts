@@ -1,0 +1,252 @@
+import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsDateString,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { DEVIS_STATUSES, type DevisStatus } from '../entities/devis.entity';
+
+export const MAX_LINES = 500;
+const MAX_CENTS = 100_000_000_000; // one billion euros
+
+export class CompanyDto {
+  @ApiProperty({ example: 'Rénov Habitat SARL' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name: string;
+
+  @ApiPropertyOptional({
+    example: '73282932000074',
+    nullable: true,
+    description: '14 digits (checked)',
+  })
+  @IsOptional()
+  @Matches(/^\d{14}$/, { message: 'company.siret must be 14 digits' })
+  siret?: string | null;
+}
+
+export class ClientDto {
+  @ApiProperty({ example: 'M. et Mme Martin' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name: string;
+
+  @ApiPropertyOptional({ example: '69003', nullable: true })
+  @IsOptional()
+  @Matches(/^\d{5}$/, { message: 'client.postcode must be a 5-digit French postcode' })
+  postcode?: string | null;
+
+  @ApiPropertyOptional({ example: 'Lyon', nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  city?: string | null;
+}
+
+export class DevisLineInputDto {
+  @ApiPropertyOptional({ example: 1, description: 'Order in the quote; defaults to the index + 1' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_LINES)
+  position?: number;
+
+  @ApiProperty({ example: 'Remplacement du ballon d’eau chaude 200 L (fourniture et pose)' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  description: string;
+
+  @ApiProperty({
+    example: 'plomberie',
+    description: 'Trade: plomberie, électricité, maçonnerie, peinture…',
+  })
+  @IsString()
+  @Matches(/^[\p{Ll}\p{Lu}][\p{L}\s'’-]{0,39}$/u, {
+    message: 'category must be a trade name of letters (max 40)',
+  })
+  category: string;
+
+  @ApiProperty({ example: 1, description: 'Positive, at most 3 decimals' })
+  @IsNumber({ maxDecimalPlaces: 3, allowNaN: false, allowInfinity: false })
+  @Min(0.001)
+  @Max(1_000_000)
+  quantity: number;
+
+  @ApiProperty({ example: 'u', description: 'u, m², m, ml, h, forfait…' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(16)
+  unit: string;
+
+  @ApiProperty({ example: 145000, description: 'Unit price excluding tax, in euro cents' })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_CENTS)
+  unitPriceHtCents: number;
+
+  @ApiProperty({ example: 10, description: 'TVA rate in percent (20, 10, 5.5, 2.1, 0…)' })
+  @IsNumber({ maxDecimalPlaces: 2 })
+  @Min(0)
+  @Max(100)
+  tvaRate: number;
+
+  @ApiPropertyOptional({
+    example: 145000,
+    description: 'Optional: checked against quantity × unit price',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  totalHtCents?: number;
+}
+
+export class TotalsInputDto {
+  @ApiPropertyOptional({ example: 145000 })
+  @IsOptional()
+  @IsInt()
+  htCents?: number;
+
+  @ApiPropertyOptional({ example: 14500 })
+  @IsOptional()
+  @IsInt()
+  tvaCents?: number;
+
+  @ApiPropertyOptional({ example: 159500 })
+  @IsOptional()
+  @IsInt()
+  ttcCents?: number;
+}
+
+export class CreateDevisDto {
+  @ApiProperty({
+    example: 'DEV-2025-0042',
+    description: 'Unique, case-insensitive (stored upper-case)',
+  })
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9_/-]{2,39}$/, {
+    message: 'reference must be 3-40 letters, digits, -, _ or /',
+  })
+  reference: string;
+
+  @ApiProperty({ example: 'Rénovation salle de bains' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  title: string;
+
+  @ApiPropertyOptional({ enum: DEVIS_STATUSES, example: 'sent', default: 'draft' })
+  @IsOptional()
+  @IsIn(DEVIS_STATUSES)
+  status?: DevisStatus;
+
+  @ApiProperty({ type: CompanyDto })
+  @ValidateNested()
+  @Type(() => CompanyDto)
+  company: CompanyDto;
+
+  @ApiProperty({ type: ClientDto })
+  @ValidateNested()
+  @Type(() => ClientDto)
+  client: ClientDto;
+
+  @ApiPropertyOptional({ enum: ['EUR'], default: 'EUR' })
+  @IsOptional()
+  @IsIn(['EUR'])
+  currency?: 'EUR';
+
+  @ApiProperty({ example: '2025-03-14', format: 'date' })
+  @IsDateString({ strict: true })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'issueDate must be YYYY-MM-DD' })
+  issueDate: string;
+
+  @ApiPropertyOptional({ example: '2025-04-13', format: 'date', nullable: true })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'validUntil must be YYYY-MM-DD' })
+  validUntil?: string | null;
+
+  @ApiPropertyOptional({ example: { source: 'import' }, description: 'Free JSON object' })
+  @IsOptional()
+  @IsObject()
+  metadata?: Record<string, unknown>;
+
+  @ApiProperty({ type: [DevisLineInputDto], minItems: 1, maxItems: MAX_LINES })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_LINES)
+  @ValidateNested({ each: true })
+  @Type(() => DevisLineInputDto)
+  lines: DevisLineInputDto[];
+
+  @ApiPropertyOptional({ type: TotalsInputDto, description: 'Optional: checked against the lines' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TotalsInputDto)
+  totals?: TotalsInputDto;
+}
+
+/** Any field of a devis; `lines` replaces all lines and recomputes the totals. */
+export class UpdateDevisDto extends PartialType(OmitType(CreateDevisDto, ['currency'] as const)) {}
+
+export class ListDevisQueryDto {
+  @ApiPropertyOptional({ example: 'DEV-2025', description: 'Reference prefix (case-insensitive)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  reference?: string;
+
+  @ApiPropertyOptional({ example: 'rénov', description: 'Part of the company name' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  company?: string;
+
+  @ApiPropertyOptional({ enum: DEVIS_STATUSES })
+  @IsOptional()
+  @IsIn(DEVIS_STATUSES)
+  status?: DevisStatus;
+
+  @ApiPropertyOptional({ example: '2025-01-01', format: 'date', description: 'Issued on or after' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({
+    example: '2025-12-31',
+    format: 'date',
+    description: 'Issued on or before',
+  })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  to?: string;
+
+  @ApiPropertyOptional({ example: 1, default: 1, minimum: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  page?: number;
+
+  @ApiPropertyOptional({ example: 20, default: 20, minimum: 1, maximum: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  pageSize?: number;
+}

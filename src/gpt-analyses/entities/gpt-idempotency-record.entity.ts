@@ -1,0 +1,27 @@
+import { BaseEntity, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/** The first response to a GPT POST with an Idempotency-Key, replayed on retries (24 h). */
+@Entity('gpt_idempotency_records')
+export class GptIdempotencyRecordEntity extends BaseEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'uuid' })
+  apiKeyId: string;
+
+  @Column({ type: 'varchar', length: 255 })
+  idempotencyKey: string;
+
+  /** SHA-256 of the canonical JSON body: a retry with another body is refused (422). */
+  @Column({ type: 'char', length: 64 })
+  requestHash: string;
+
+  @Column({ type: 'smallint' })
+  responseStatus: number;
+
+  @Column({ type: 'jsonb' })
+  responseBody: unknown;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}

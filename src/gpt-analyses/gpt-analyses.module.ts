@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DevisModule } from '../devis/devis.module';
+import { GptAnalysisEntity } from './entities/gpt-analysis.entity';
+import { GptIdempotencyRecordEntity } from './entities/gpt-idempotency-record.entity';
+import { GptActionsController } from './gpt-actions.controller';
+import { GptAnalysesStatsController } from './gpt-analyses-stats.controller';
+import { GptAnalysesRepository } from './gpt-analyses.repository';
+import { GptAnalysesService } from './gpt-analyses.service';
+
+@Module({
+  imports: [DevisModule, TypeOrmModule.forFeature([GptAnalysisEntity, GptIdempotencyRecordEntity])],
+  controllers: [GptActionsController, GptAnalysesStatsController],
+  providers: [GptAnalysesService, GptAnalysesRepository],
+})
+export class GptAnalysesModule {}

@@ -1,0 +1,121 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { GptAnalysisEntity } from './entities/gpt-analysis.entity';
+import { GptIdempotencyRecordEntity } from './entities/gpt-idempotency-record.entity';
+
+export type NewAnalysis = Pick<
+  GptAnalysisEntity,
+  'devisId' | 'apiKeyId' | 'gptScore' | 'gptGrade' | 'confidence' | 'analysis' | 'recommendations'
+>;
+
+export interface IdempotencyInput {
+  apiKeyId: string;
+  idempotencyKey: string;
+  requestHash: string;
+}
+
+const IDEMPOTENCY_TTL = "interval '24 hours'";
+
+/** The only place that queries `gpt_analyses` and `gpt_idempotency_records`. */
+@Injectable()
+export class GptAnalysesRepository {
+  constructor(
+    @InjectRepository(GptAnalysisEntity) private readonly analyses: Repository<GptAnalysisEntity>,
+    @InjectRepository(GptIdempotencyRecordEntity)
+    private readonly idempotency: Repository<GptIdempotencyRecordEntity>,
+  ) {}
+
+  /**
+   * Stores an analysis, and with an idempotency key its response too, in one transaction:
+   * a concurrent retry with the same key fails on the unique index and stores nothing.
+   */
+  insert(
+    analysis: NewAnalysis,
+    idem: IdempotencyInput | null,
+    respond: (stored: GptAnalysisEntity) => unknown,
+  ): Promise<GptAnalysisEntity> {
+    return this.analyses.manager.transaction(async (m) => {
+      const repo = m.getRepository(GptAnalysisEntity);
+      const { id } = (await repo.insert(analysis)).identifiers[0] as { id: string };
+      const stored = await repo.findOneByOrFail({ id });
+      if (idem) {
+        await m.getRepository(GptIdempotencyRecordEntity).insert({
+          ...idem,
+          responseStatus: 201,
+          responseBody: respond(stored) as object,
+        });
+      }
+      return stored;
+    });
+  }
+
+  /** A record younger than 24 h; older ones no longer protect (and are purged). */
+  findIdempotency(
+    apiKeyId: string,
+    idempotencyKey: string,
+  ): Promise<GptIdempotencyRecordEntity | null> {
+    return this.idempotency
+      .createQueryBuilder('r')
+      .where('r.apiKeyId = :apiKeyId AND r.idempotencyKey = :idempotencyKey', {
+        apiKeyId,
+        idempotencyKey,
+      })
+      .andWhere(`r.createdAt > now() - ${IDEMPOTENCY_TTL}`)
+      .getOne();
+  }
+
+  /** Drops records past 24 h, so an old key can be used again (index on created_at). */
+  async purgeExpiredIdempotency(): Promise<void> {
+    await this.idempotency
+      .createQueryBuilder()
+      .delete()
+      .where(`created_at <= now() - ${IDEMPOTENCY_TTL}`)
+      .execute();
+  }
+
+  listByDevis(devisId: string, limit?: number): Promise<GptAnalysisEntity[]> {
+    return this.analyses.find({ where: { devisId }, order: { createdAt: 'DESC' }, take: limit });
+  }
+
+  countByDevis(devisId: string): Promise<number> {
+    return this.analyses.count({ where: { devisId } });
+  }
+
+  perDay(days: number): Promise<{ day: string; analyses: string; average_score: string | null }[]> {
+    return this.analyses.query(
+      `SELECT to_char(d.day, 'YYYY-MM-DD') AS day, count(a.id) AS analyses, round(avg(a.gpt_score), 1) AS average_score
+         FROM generate_series(date_trunc('day', now()) - make_interval(days => $1 - 1), date_trunc('day', now()), interval '1 day') AS d(day)
+         LEFT JOIN gpt_analyses a ON a.created_at >= d.day AND a.created_at < d.day + interval '1 day'
+        GROUP BY d.day ORDER BY d.day`,
+      [days],
+    );
+  }
+
+  topDevis(
+    days: number,
+    limit = 10,
+  ): Promise<{ devis_id: string; reference: string; analyses: string; average_score: string }[]> {
+    return this.analyses.query(
+      `SELECT d.id AS devis_id, d.reference, count(*) AS analyses, round(avg(a.gpt_score), 1) AS average_score
+         FROM gpt_analyses a JOIN devis d ON d.id = a.devis_id
+        WHERE a.created_at >= date_trunc('day', now()) - make_interval(days => $1 - 1)
+        GROUP BY d.id, d.reference ORDER BY count(*) DESC, d.reference LIMIT $2`,
+      [days, limit],
+    );
+  }
+
+  perKey(
+    days: number,
+  ): Promise<
+    { key_id: string | null; key_name: string | null; analyses: string; requests: string | null }[]
+  > {
+    return this.analyses.query(
+      `SELECT k.id AS key_id, k.name AS key_name, count(*) AS analyses, k.usage_count AS requests
+         FROM gpt_analyses a LEFT JOIN gpt_api_keys k ON k.id = a.api_key_id
+        WHERE a.created_at >= date_trunc('day', now()) - make_interval(days => $1 - 1)
+        GROUP BY k.id, k.name, k.usage_count ORDER BY count(*) DESC`,
+      [days],
+    );
+  }
+}

@@ -1,0 +1,206 @@
+import { Injectable } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
+import type { AuthenticatedGptKey } from '../common/auth/principal';
+import { sha256Hex } from '../common/crypto';
+import { DomainException } from '../common/errors/domain.exception';
+import { bpToPercent, computeTotals, formatEuros } from '../devis/devis-math';
+import { DevisLineResponseDto } from '../devis/dto/devis-response.dto';
+import { DevisService } from '../devis/devis.service';
+import { AnalysisResponseDto } from './dto/analysis-response.dto';
+import { CreateAnalysisDto } from './dto/create-analysis.dto';
+import { GptDevisDto, MAX_GPT_LINES } from './dto/gpt-devis.dto';
+import { AnalysisStatsDto } from './dto/stats.dto';
+import { GptAnalysesRepository } from './gpt-analyses.repository';
+
+export interface AnalysisPostResult {
+  status: number;
+  body: AnalysisResponseDto;
+  /** True when an Idempotency-Key retry got the first response back. */
+  replayed: boolean;
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** What a GPT reads and writes: devis views, analyses (idempotent posts), and staff stats. */
+@Injectable()
+export class GptAnalysesService {
+  constructor(
+    private readonly devis: DevisService,
+    private readonly repo: GptAnalysesRepository,
+  ) {}
+
+  async devisForGpt(
+    idOrRef: string,
+    linesOffset = 0,
+    linesLimit = MAX_GPT_LINES,
+  ): Promise<GptDevisDto> {
+    const d = await this.devis.get(idOrRef);
+    const lines = d.lines ?? [];
+    const totals = computeTotals(lines);
+    const categories = new Map<
+      string,
+      { category: string; lineCount: number; totalHtCents: number }
+    >();
+    for (const l of lines) {
+      const c = categories.get(l.category) ?? {
+        category: l.category,
+        lineCount: 0,
+        totalHtCents: 0,
+      };
+      c.lineCount += 1;
+      c.totalHtCents += l.totalHtCents;
+      categories.set(l.category, c);
+    }
+    const [recent, analysisCount] = await Promise.all([
+      this.repo.listByDevis(d.id, 5),
+      this.repo.countByDevis(d.id),
+    ]);
+    const page = lines.slice(linesOffset, linesOffset + linesLimit);
+    return {
+      id: d.id,
+      reference: d.reference,
+      title: d.title,
+      status: d.status,
+      company: { name: d.companyName, siret: d.companySiret },
+      client: { name: d.clientName, postcode: d.clientPostcode, city: d.clientCity },
+      issueDate: d.issueDate,
+      validUntil: d.validUntil,
+      totals: {
+        ht: { cents: d.totalHtCents, formatted: formatEuros(d.totalHtCents) },
+        tva: { cents: d.totalTvaCents, formatted: formatEuros(d.totalTvaCents) },
+        ttc: { cents: d.totalTtcCents, formatted: formatEuros(d.totalTtcCents) },
+      },
+      tvaBreakdown: totals.tvaBreakdown.map((b) => ({
+        ratePercent: bpToPercent(b.tvaRateBp),
+        baseHtCents: b.baseHtCents,
+        tvaCents: b.tvaCents,
+      })),
+      categories: [...categories.values()].sort((a, b) => b.totalHtCents - a.totalHtCents),
+      lineCount: lines.length,
+      linesOffset,
+      hasMoreLines: linesOffset + page.length < lines.length,
+      lines: page.map(DevisLineResponseDto.from),
+      metadata: d.metadata,
+      analysisCount,
+      previousAnalyses: recent.map(({ id, gptScore, gptGrade, createdAt }) => ({
+        id,
+        gptScore,
+        gptGrade,
+        createdAt,
+      })),
+    };
+  }
+
+  async listForDevis(idOrRef: string) {
+    const d = await this.devis.get(idOrRef, false);
+    const analyses = await this.repo.listByDevis(d.id, 100);
+    return { devisReference: d.reference, analyses: analyses.map(AnalysisResponseDto.from) };
+  }
+
+  /**
+   * Stores an analysis. With an Idempotency-Key, a retry with the same body gets the first
+   * response back and stores nothing; the same key with another body is refused (422).
+   */
+  async create(
+    key: AuthenticatedGptKey,
+    dto: CreateAnalysisDto,
+    idempotencyKey?: string,
+  ): Promise<AnalysisPostResult> {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new DomainException(
+        'VALIDATION_FAILED',
+        'Idempotency-Key must be 1-255 visible ASCII characters',
+      );
+    }
+    const requestHash = sha256Hex(canonicalJson(dto));
+    if (idempotencyKey) {
+      const previous = await this.repo.findIdempotency(key.id, idempotencyKey);
+      if (previous) return replay(previous, requestHash);
+      await this.repo.purgeExpiredIdempotency();
+    }
+    const devis = await this.devis.get(dto.devisId, false);
+    try {
+      const stored = await this.repo.insert(
+        {
+          devisId: devis.id,
+          apiKeyId: key.id,
+          gptScore: dto.gptScore,
+          gptGrade: dto.gptGrade,
+          confidence: dto.confidence,
+          analysis: dto.analysis,
+          recommendations: dto.recommendations,
+        },
+        idempotencyKey ? { apiKeyId: key.id, idempotencyKey, requestHash } : null,
+        (a) => AnalysisResponseDto.from(a),
+      );
+      return { status: 201, body: AnalysisResponseDto.from(stored), replayed: false };
+    } catch (err) {
+      const duplicate =
+        err instanceof QueryFailedError && (err as { code?: string }).code === '23505';
+      if (!duplicate || !idempotencyKey) throw err;
+      // A concurrent retry with the same key committed first: answer as it did.
+      const previous = await this.repo.findIdempotency(key.id, idempotencyKey);
+      if (!previous) throw err;
+      return replay(previous, requestHash);
+    }
+  }
+
+  async stats(days: number): Promise<AnalysisStatsDto> {
+    const [perDay, top, perKey] = await Promise.all([
+      this.repo.perDay(days),
+      this.repo.topDevis(days),
+      this.repo.perKey(days),
+    ]);
+    const num = (v: string | null) => (v === null ? null : Number(v));
+    return {
+      days,
+      totalAnalyses: perDay.reduce((s, d) => s + Number(d.analyses), 0),
+      perDay: perDay.map((d) => ({
+        day: d.day,
+        analyses: Number(d.analyses),
+        averageScore: num(d.average_score),
+      })),
+      topDevis: top.map((t) => ({
+        devisId: t.devis_id,
+        reference: t.reference,
+        analyses: Number(t.analyses),
+        averageScore: Number(t.average_score),
+      })),
+      perKey: perKey.map((k) => ({
+        keyId: k.key_id,
+        keyName: k.key_name,
+        analyses: Number(k.analyses),
+        requests: num(k.requests),
+      })),
+    };
+  }
+}
+
+function replay(
+  previous: { requestHash: string; responseStatus: number; responseBody: unknown },
+  requestHash: string,
+): AnalysisPostResult {
+  if (previous.requestHash !== requestHash) {
+    throw new DomainException(
+      'IDEMPOTENCY_KEY_REUSED',
+      'This Idempotency-Key was already used with a different body: use a new key for a new analysis',
+    );
+  }
+  return {
+    status: previous.responseStatus,
+    body: previous.responseBody as AnalysisResponseDto,
+    replayed: true,
+  };
+}
+
+/** JSON with object keys sorted, so the same body always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
