@@ -3,8 +3,10 @@ import { ConfigModule } from '@nestjs/config';
 import { RedisModule } from '../common/redis/redis.module';
 import { allConfigs } from '../config';
 import { DatabaseModule } from '../database/database.module';
+import { DevisModule } from '../devis/devis.module';
 import { GptKeysCoreModule } from '../gpt-keys/gpt-keys.module';
 import { UsersModule } from '../users/users.module';
+import { DbSeedCommand } from './commands/db-seed.command';
 import { MigrateCommand, RevertMigrationCommand } from './commands/db.commands';
 import {
   GptCreateKeyCommand,
@@ -31,10 +33,12 @@ import { UserCreateCommand } from './commands/user-create.command';
     RedisModule,
     UsersModule,
     GptKeysCoreModule,
+    DevisModule,
   ],
   providers: [
     MigrateCommand,
     RevertMigrationCommand,
+    DbSeedCommand,
     UserCreateCommand,
     GptSetupCommand,
     GptCreateKeyCommand,

@@ -28,7 +28,9 @@ export async function openDataSource(
     namingStrategy: new SnakeNamingStrategy(),
     uuidExtension: 'pgcrypto',
     installExtensions: false,
-    logging: ['error'] as 'error'[],
+    // TypeORM's own logger prints failing SQL with its parameters (password hashes, keys):
+    // errors reach the exception filter instead, which logs them without parameters.
+    logging: false,
     poolSize: config.poolSize,
     applicationName: 'passerelle',
   } satisfies Partial<DataSourceOptions>;

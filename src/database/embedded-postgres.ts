@@ -1,5 +1,4 @@
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { Logger } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import {
@@ -15,6 +14,7 @@ import {
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { PGliteSocketServer } from './pglite-socket-server';
 
 /**
  * The embedded PostgreSQL (PGlite, PostgreSQL compiled to WASM) is single-process: its data
@@ -22,8 +22,8 @@ import { dirname, join } from 'node:path';
  * command when no server runs) takes a lock file and serves the database on a private Unix
  * socket; every other process (a CLI command while the server runs) connects to that socket
  * as an ordinary PostgreSQL client. The owner itself also connects through the socket, so
- * all sessions go through pglite-socket's queue, which keeps transactions of different
- * connections from interleaving on PGlite's single backend.
+ * all sessions go through one queue (PGliteSocketServer) that keeps the statements and
+ * transactions of different connections from interleaving on PGlite's single backend.
  */
 export interface EmbeddedPostgres {
   /** Directory holding the `.s.PGSQL.<port>` socket: pass it to `pg` as `host`. */
@@ -111,18 +111,18 @@ async function startOwner(dir: string, lock: { path: string } | null) {
   const host = socketHostFor(lock ? dir : null);
   const socketPath = join(host, `.s.PGSQL.${SOCKET_PORT}`);
   let db: PGlite | undefined;
-  let server: PGLiteSocketServer | undefined;
+  let server: PGliteSocketServer | undefined;
   try {
     rmSync(socketPath, { force: true }); // left over by a crashed owner (we hold the lock)
     db = await PGlite.create(dir.startsWith('memory://') ? undefined : dir);
-    server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 200 });
-    await server.start();
+    server = new PGliteSocketServer(db);
+    await server.listen(socketPath);
     if (lock) {
       const info: LockInfo = { pid: process.pid, host, port: SOCKET_PORT };
       writeFileSync(lock.path, JSON.stringify(info), { mode: 0o600 });
     }
   } catch (err) {
-    await server?.stop().catch(() => undefined);
+    await server?.close().catch(() => undefined);
     await db?.close().catch(() => undefined);
     if (lock) releaseLock(lock.path);
     throw err;
@@ -135,7 +135,7 @@ async function startOwner(dir: string, lock: { path: string } | null) {
     port: SOCKET_PORT,
     owner: true,
     async close() {
-      await openServer.stop().catch(() => undefined);
+      await openServer.close().catch(() => undefined);
       await openDb.close();
       rmSync(socketPath, { force: true });
       if (lock) releaseLock(lock.path);

@@ -98,21 +98,31 @@ export class GptAnalysesService {
   }
 
   /**
-   * Stores an analysis. With an Idempotency-Key, a retry with the same body gets the first
-   * response back and stores nothing; the same key with another body is refused (422).
+   * Stores an analysis. With an idempotency key (the Idempotency-Key header, or the
+   * `idempotencyKey` field since ChatGPT Actions cannot send custom headers), a retry with
+   * the same body gets the first response back and stores nothing; the same key with another
+   * body is refused (422).
    */
   async create(
     key: AuthenticatedGptKey,
     dto: CreateAnalysisDto,
-    idempotencyKey?: string,
+    headerKey?: string,
   ): Promise<AnalysisPostResult> {
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+    if (headerKey !== undefined && !IDEMPOTENCY_KEY.test(headerKey)) {
       throw new DomainException(
         'VALIDATION_FAILED',
         'Idempotency-Key must be 1-255 visible ASCII characters',
       );
     }
-    const requestHash = sha256Hex(canonicalJson(dto));
+    const { idempotencyKey: bodyKey, ...content } = dto;
+    if (headerKey && bodyKey && headerKey !== bodyKey) {
+      throw new DomainException(
+        'VALIDATION_FAILED',
+        'The Idempotency-Key header and the idempotencyKey field differ',
+      );
+    }
+    const idempotencyKey = headerKey ?? bodyKey;
+    const requestHash = sha256Hex(canonicalJson(content));
     if (idempotencyKey) {
       const previous = await this.repo.findIdempotency(key.id, idempotencyKey);
       if (previous) return replay(previous, requestHash);

@@ -37,7 +37,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const { status, code, message, details, headers } = this.describe(exception);
 
     if (status >= 500) {
-      this.logger.error({ err: exception, requestId: req.id }, 'Unhandled error');
+      this.logger.error({ err: safeError(exception), requestId: req.id }, 'Unhandled error');
     }
     if (res.headersSent) {
       res.end();
@@ -104,6 +104,16 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     return { status: ERROR_STATUS.INTERNAL, code: 'INTERNAL', message: 'Internal server error' };
   }
+}
+
+/**
+ * What of an unknown error may be logged: never its enumerable extras (a TypeORM
+ * QueryFailedError carries the query's parameters, which may be secrets).
+ */
+function safeError(exception: unknown) {
+  if (!(exception instanceof Error)) return { message: String(exception) };
+  const code = (exception as { code?: unknown }).code;
+  return { type: exception.name, message: exception.message, code, stack: exception.stack };
 }
 
 function httpMessage(exception: HttpException, status: number): string {

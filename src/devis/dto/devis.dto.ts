@@ -31,6 +31,7 @@ export class CompanyDto {
 
   @ApiPropertyOptional({
     example: '73282932000074',
+    type: String,
     nullable: true,
     description: '14 digits (checked)',
   })
@@ -46,12 +47,12 @@ export class ClientDto {
   @MaxLength(200)
   name: string;
 
-  @ApiPropertyOptional({ example: '69003', nullable: true })
+  @ApiPropertyOptional({ example: '69003', type: String, nullable: true })
   @IsOptional()
   @Matches(/^\d{5}$/, { message: 'client.postcode must be a 5-digit French postcode' })
   postcode?: string | null;
 
-  @ApiPropertyOptional({ example: 'Lyon', nullable: true })
+  @ApiPropertyOptional({ example: 'Lyon', type: String, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(100)
@@ -174,7 +175,7 @@ export class CreateDevisDto {
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'issueDate must be YYYY-MM-DD' })
   issueDate: string;
 
-  @ApiPropertyOptional({ example: '2025-04-13', format: 'date', nullable: true })
+  @ApiPropertyOptional({ example: '2025-04-13', format: 'date', type: String, nullable: true })
   @IsOptional()
   @IsDateString({ strict: true })
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'validUntil must be YYYY-MM-DD' })

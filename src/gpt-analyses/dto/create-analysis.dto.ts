@@ -7,6 +7,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  Matches,
   Max,
   MaxLength,
   Min,
@@ -116,6 +117,7 @@ export class CreateAnalysisDto {
   devisId: string;
 
   @ApiProperty({
+    type: 'integer',
     example: 72,
     minimum: 0,
     maximum: 100,
@@ -135,6 +137,7 @@ export class CreateAnalysisDto {
   gptGrade: GptGrade;
 
   @ApiProperty({
+    type: 'integer',
     example: 80,
     minimum: 0,
     maximum: 100,
@@ -149,6 +152,18 @@ export class CreateAnalysisDto {
   @ValidateNested()
   @Type(() => AnalysisContentDto)
   analysis: AnalysisContentDto;
+
+  @ApiPropertyOptional({
+    example: 'analyse-DEV-2025-0042-1',
+    maxLength: 255,
+    description:
+      'A unique string per analysis, sent again unchanged on a retry: the analysis is then stored only once',
+  })
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{1,255}$/, {
+    message: 'idempotencyKey must be 1-255 visible ASCII characters',
+  })
+  idempotencyKey?: string;
 
   @ApiProperty({ type: [RecommendationDto], maxItems: 20 })
   @IsArray()

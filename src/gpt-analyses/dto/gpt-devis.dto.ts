@@ -10,6 +10,8 @@ export const MAX_GPT_LINES = 100;
 
 export class GptDevisQueryDto {
   @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
     example: 0,
     default: 0,
     description: 'Skip this many lines (for quotes with many lines)',
@@ -20,7 +22,14 @@ export class GptDevisQueryDto {
   @Min(0)
   linesOffset?: number;
 
-  @ApiPropertyOptional({ example: MAX_GPT_LINES, default: MAX_GPT_LINES, maximum: MAX_GPT_LINES })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    description: 'How many lines to return',
+    example: MAX_GPT_LINES,
+    default: MAX_GPT_LINES,
+    maximum: MAX_GPT_LINES,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -40,6 +40,7 @@ export class CreateGptKeyDto {
 
   @ApiPropertyOptional({
     example: '2027-06-30T00:00:00.000Z',
+    type: Date,
     nullable: true,
     description: 'Omit or null for no expiry',
   })
@@ -67,6 +68,7 @@ export class UpdateGptKeyDto {
 
   @ApiPropertyOptional({
     example: null,
+    type: Date,
     nullable: true,
     description: 'A future date, or null to remove the expiry',
   })
