@@ -127,6 +127,13 @@ async function startOwner(dir: string, lock: { path: string } | null) {
     if (lock) releaseLock(lock.path);
     throw err;
   }
+  // If the process exits without closing (process.exit in a CLI usage error, an uncaught
+  // error), still release the lock and socket so the next process need not wait.
+  const releaseOnExit = () => {
+    rmSync(socketPath, { force: true });
+    if (lock) releaseLock(lock.path);
+  };
+  process.once('exit', releaseOnExit);
   logger.log(`Embedded PostgreSQL open at ${dir}`);
   const openDb = db;
   const openServer = server;
@@ -135,6 +142,7 @@ async function startOwner(dir: string, lock: { path: string } | null) {
     port: SOCKET_PORT,
     owner: true,
     async close() {
+      process.removeListener('exit', releaseOnExit);
       await openServer.close().catch(() => undefined);
       await openDb.close();
       rmSync(socketPath, { force: true });

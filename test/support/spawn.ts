@@ -64,7 +64,7 @@ export interface CliOptions {
 export function runCli(
   env: Record<string, string>,
   args: string[],
-  { input, timeoutMs = 30_000 }: CliOptions = {},
+  { input, timeoutMs = 60_000 }: CliOptions = {},
 ): Promise<CliResult> {
   const started = Date.now();
   const child = spawn(process.execPath, [CLI_ENTRY, ...args], {

@@ -19,6 +19,9 @@ export function installGracefulShutdown(
     app.get(LifecycleState).draining = true;
     logger.log(`${signal} received: draining in-flight requests (grace ${graceMs} ms)`, 'Shutdown');
     const server = app.getHttpServer() as Server;
+    // Busy keep-alive connections would otherwise keep being reused until the grace period
+    // ends: tell every client to close after its current response.
+    server.prependListener('request', (_req, res) => res.setHeader('Connection', 'close'));
     const force = setTimeout(() => {
       logger.warn('Grace period over: closing remaining connections', 'Shutdown');
       server.closeAllConnections();

@@ -1,0 +1,513 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { GptKeyUsageRecorder } from '../src/gpt-keys/gpt-key-usage.recorder';
+import { CliResult, runCli, waitFor } from './support/spawn';
+import { bearer, createGptKey, query, startTestApp, TestApp } from './support/test-app';
+import { createTestDatabase, TestDatabase } from './support/test-database';
+
+const APP_URL = 'https://passerelle.example.test';
+const KEY = /torp_gpt_[A-Za-z0-9]{64}/g;
+/** What the running app promises: a change made by the CLI is seen within 5 s. */
+const PROPAGATION_MS = 5_000;
+/** Dates relative to today, so the suite does not expire with the calendar. */
+const NEXT_YEAR = new Date().getUTCFullYear() + 1;
+
+// Up to seven CLI runs in one test, each 1-2 s of CPU (several times that on a busy box).
+jest.setTimeout(120_000);
+
+const keysIn = (text: string): string[] => [...text.matchAll(KEY)].map((m) => m[0]);
+
+/** Exit code 1, one line `error: …` (matching `message`) on stderr, nothing on stdout. */
+function expectCliError(r: CliResult, message: RegExp) {
+  expect(r).toEqual(
+    expect.objectContaining({
+      code: 1,
+      stdout: '',
+      stderr: expect.stringMatching(/^error: [^\n]+\n$/),
+    }),
+  );
+  expect(r.stderr).toMatch(message);
+}
+
+function expectCliOk(r: CliResult) {
+  expect(r).toEqual(expect.objectContaining({ code: 0, stderr: '' }));
+}
+
+describe('CLI while the server runs on the same database', () => {
+  let t: TestApp;
+  const cli = (args: string[], input?: string) => runCli(t.env, args, { input });
+  /** Several CLI runs, two at a time (a spawn is CPU-bound; CI has two cores). */
+  async function cliAll(runs: (string[] | { args: string[]; input: string })[]) {
+    const results: CliResult[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < runs.length) {
+        const i = next++;
+        const run = runs[i];
+        results[i] = Array.isArray(run) ? await cli(run) : await cli(run.args, run.input);
+      }
+    };
+    await Promise.all([worker(), worker()]);
+    return results;
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { APP_URL } });
+  });
+  afterAll(() => t?.close());
+
+  const me = (key: string) => t.http().get('/api/gpt/me').set(bearer(key));
+
+  /** Polls the running app until `key` is refused with `code`, at most 5 s after `since`. */
+  async function expectRefusedWithin5s(key: string, code: string, since: number) {
+    const sentAt = await waitFor(
+      `${code} for ${key.slice(0, 13)}***`,
+      async () => {
+        const at = Date.now();
+        const r = await me(key);
+        return r.status === 401 && r.body.code === code ? at : undefined;
+      },
+      { timeoutMs: Math.max(0, PROPAGATION_MS - (Date.now() - since)), intervalMs: 100 },
+    );
+    expect(sentAt - since).toBeLessThanOrEqual(PROPAGATION_MS);
+  }
+
+  /** gpt_api_keys as stored, after writing pending usage counts (no request runs meanwhile). */
+  async function keyRows() {
+    await t.get(GptKeyUsageRecorder).flush();
+    return query(t, 'SELECT * FROM gpt_api_keys ORDER BY id');
+  }
+
+  const keyRow = async (id: string) =>
+    (await query(t, 'SELECT * FROM gpt_api_keys WHERE id = $1', [id]))[0];
+
+  describe('gpt:setup', () => {
+    it('on a database with no key: creates "GPT Initial Key", prints it once with the GPT setup steps', async () => {
+      expect(await query(t, 'SELECT id FROM gpt_api_keys')).toHaveLength(0);
+      const r = await cli(['gpt:setup']);
+      expectCliOk(r);
+      const keys = keysIn(r.stdout);
+      expect(keys).toHaveLength(1);
+      expect(r.stdout).toContain(`${APP_URL}/api/gpt/openapi`);
+      expect(r.stdout).toContain('Bearer');
+      await t.http().get('/api/gpt/openapi').expect(200); // the printed schema URL is served
+
+      const rows = await query<{ name: string }>(t, 'SELECT name FROM gpt_api_keys');
+      expect(rows).toEqual([{ name: 'GPT Initial Key' }]);
+      const res = await me(keys[0]).expect(200);
+      expect(res.body.name).toBe('GPT Initial Key');
+    });
+
+    it('run again: creates nothing and prints no key', async () => {
+      const r = await cli(['gpt:setup']);
+      expectCliOk(r);
+      expect(keysIn(r.stdout)).toHaveLength(0);
+      expect(r.stdout).toMatch(/already exist; none created/);
+      expect(r.stdout).toContain(`${APP_URL}/api/gpt/openapi`);
+      expect(await query(t, 'SELECT id FROM gpt_api_keys')).toHaveLength(1);
+    });
+  });
+
+  describe('gpt:create-key', () => {
+    let production: { key: string; id: string };
+
+    it('"Production GPT" 200 prints a key exactly once; the running app accepts it at 200/h', async () => {
+      const r = await cli(['gpt:create-key', 'Production GPT', '200']);
+      expectCliOk(r);
+      const keys = keysIn(r.stdout);
+      expect(keys).toHaveLength(1);
+      const [key] = keys;
+      expect(r.stdout.split(key)).toHaveLength(2); // the plaintext appears exactly once
+
+      const res = await me(key).expect(200);
+      expect(res.headers['x-ratelimit-limit']).toBe('200');
+      expect(res.body).toEqual(
+        expect.objectContaining({ name: 'Production GPT', rateLimit: 200, expiresAt: null }),
+      );
+      const [row] = await query<{ id: string; key_hash: string; display_prefix: string }>(
+        t,
+        `SELECT id, key_hash, display_prefix FROM gpt_api_keys WHERE name = 'Production GPT'`,
+      );
+      expect(row.key_hash).toBe(createHash('sha256').update(key).digest('hex'));
+      expect(row.display_prefix).toBe(key.slice(0, 13));
+      expect(r.stdout).toContain(row.id);
+      production = { key, id: row.id };
+    });
+
+    it('stores only a hash: the plaintext is nowhere in the database', async () => {
+      const tables = await query<{ table_name: string }>(
+        t,
+        `SELECT table_name FROM information_schema.tables
+          WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
+      );
+      expect(tables.map((x) => x.table_name)).toContain('gpt_api_keys');
+      const secret = production.key.slice(13); // all but the displayed prefix
+      for (const { table_name } of tables) {
+        const dump = JSON.stringify(await query(t, `SELECT * FROM "${table_name}"`));
+        expect({ table_name, leaked: dump.includes(secret) }).toEqual({
+          table_name,
+          leaked: false,
+        });
+      }
+    });
+
+    it('--expires YYYY-MM-DD sets the expiry to the end of that day (UTC)', async () => {
+      const day = `${NEXT_YEAR}-06-30`;
+      const r = await cli(['gpt:create-key', 'Expiring GPT', '--expires', day]);
+      expectCliOk(r);
+      const [key] = keysIn(r.stdout);
+      expect(r.stdout).toContain(`expires ${day}T23:59:59.999Z`);
+      const [row] = await query<{ expires_at: Date; rate_limit_per_hour: number }>(
+        t,
+        `SELECT expires_at, rate_limit_per_hour FROM gpt_api_keys WHERE name = 'Expiring GPT'`,
+      );
+      expect(row.expires_at.toISOString()).toBe(`${day}T23:59:59.999Z`);
+      expect(row.rate_limit_per_hour).toBe(100); // GPT_DEFAULT_RATE_LIMIT
+      const res = await me(key).expect(200);
+      expect(res.body.expiresAt).toBe(`${day}T23:59:59.999Z`);
+    });
+
+    it('refuses bad arguments with one error line, exit 1, and creates nothing', async () => {
+      const before = await keyRows();
+      const results = await cliAll([
+        ['gpt:create-key', 'Bad GPT', '0'],
+        ['gpt:create-key', 'Bad GPT', 'abc'],
+        ['gpt:create-key', 'Bad GPT', '--expires', '2020-01-01'],
+        ['gpt:create-key'],
+      ]);
+      expectCliError(results[0], /limit must be a whole number/);
+      expectCliError(results[1], /limit must be a whole number.*"abc"/);
+      expectCliError(results[2], /in the future/);
+      expectCliError(results[3], /missing required argument 'name'/);
+      expect(await keyRows()).toEqual(before);
+    });
+  });
+
+  describe('gpt:list-keys', () => {
+    it('shows every key masked (torp_gpt_abcd***), never a full key', async () => {
+      const rows = await query<{ display_prefix: string }>(
+        t,
+        'SELECT display_prefix FROM gpt_api_keys',
+      );
+      const r = await cli(['gpt:list-keys']);
+      expectCliOk(r);
+      expect(r.stdout).toMatch(/^KEY\s+NAME\s+STATUS/);
+      for (const { display_prefix } of rows) expect(r.stdout).toContain(`${display_prefix}***`);
+      expect(keysIn(r.stdout)).toHaveLength(0);
+      expect(r.stdout).not.toMatch(/torp_gpt_[A-Za-z0-9]{5}/);
+      expect(r.stdout).toContain('Production GPT');
+    });
+
+    it('--json parses, with usage counted by the running app and status per key', async () => {
+      const { key, plaintext } = await createGptKey(t, {
+        name: 'Counted GPT',
+        rateLimitPerHour: 50,
+      });
+      for (let i = 0; i < 3; i++) await me(plaintext).expect(200);
+      await t.get(GptKeyUsageRecorder).flush();
+
+      const r = await cli(['gpt:list-keys', '--json']);
+      expectCliOk(r);
+      expect(keysIn(r.stdout)).toHaveLength(0);
+      const list = JSON.parse(r.stdout) as Record<string, unknown>[];
+      expect(list.length).toBe((await query(t, 'SELECT id FROM gpt_api_keys')).length);
+      for (const item of list) {
+        expect(item).toEqual({
+          id: expect.any(String),
+          name: expect.any(String),
+          maskedKey: expect.stringMatching(/^torp_gpt_[A-Za-z0-9]{4}\*\*\*$/),
+          status: expect.stringMatching(/^(active|inactive|expired)$/),
+          rateLimitPerHour: expect.any(Number),
+          usageCount: expect.any(Number),
+          lastUsedAt: item.usageCount ? expect.any(String) : null,
+          expiresAt: item.expiresAt === null ? null : expect.any(String),
+          createdAt: expect.any(String),
+        });
+      }
+      const counted = list.find((k) => k.id === key.id);
+      expect(counted).toEqual(
+        expect.objectContaining({
+          name: 'Counted GPT',
+          maskedKey: `${plaintext.slice(0, 13)}***`,
+          status: 'active',
+          rateLimitPerHour: 50,
+          usageCount: 3,
+          expiresAt: null,
+        }),
+      );
+      expect(Date.now() - Date.parse(counted!.lastUsedAt as string)).toBeLessThan(60_000);
+    });
+  });
+
+  describe('gpt:update-key', () => {
+    let key: string;
+    let id: string;
+
+    beforeAll(async () => {
+      const issued = await createGptKey(t, { name: 'Updatable GPT', rateLimitPerHour: 100 });
+      key = issued.plaintext;
+      id = issued.key.id;
+      await me(key).expect(200); // now cached by the running app
+    });
+
+    it('<prefix> --rate 500 changes the limit the running app applies (within 5 s)', async () => {
+      const r = await cli(['gpt:update-key', key.slice(0, 13), '--rate', '500']);
+      expectCliOk(r);
+      expect(r.stdout).toContain('500/h');
+      expect(keysIn(r.stdout)).toHaveLength(0);
+      expect((await keyRow(id)).rate_limit_per_hour).toBe(500);
+      await waitFor(
+        'X-RateLimit-Limit 500',
+        async () => ((await me(key)).headers['x-ratelimit-limit'] === '500' ? true : undefined),
+        { timeoutMs: Math.max(0, PROPAGATION_MS - (Date.now() - r.exitedAt)) },
+      );
+    });
+
+    it('--expires DATE sets an expiry, --expires never removes it (masked key as reference)', async () => {
+      const day = `${NEXT_YEAR}-12-31`;
+      expectCliOk(await cli(['gpt:update-key', `${key.slice(0, 13)}***`, '--expires', day]));
+      expect(((await keyRow(id)).expires_at as Date).toISOString()).toBe(`${day}T23:59:59.999Z`);
+
+      const r = await cli(['gpt:update-key', id, '--expires', 'never']);
+      expectCliOk(r);
+      expect(r.stdout).toContain('expires never');
+      const row = await keyRow(id);
+      expect(row.expires_at).toBeNull();
+      expect(row.rate_limit_per_hour).toBe(500); // untouched
+    });
+
+    it('refuses bad arguments, unknown and ambiguous keys: exit 1, one error line, nothing changed', async () => {
+      // Two keys whose display prefixes share "torp_gpt_Zq": that fragment is ambiguous.
+      const twins = await Promise.all([
+        createGptKey(t, { name: 'Twin A' }),
+        createGptKey(t, { name: 'Twin B' }),
+      ]);
+      for (const [i, twin] of twins.entries()) {
+        await query(t, 'UPDATE gpt_api_keys SET display_prefix = $1 WHERE id = $2', [
+          `torp_gpt_Zq${i}${i}`,
+          twin.key.id,
+        ]);
+      }
+      const before = await keyRows();
+      const prefix = key.slice(0, 13);
+      const cases: [string[], RegExp][] = [
+        [['gpt:update-key', prefix, '--rate', '0'], /--rate must be a whole number/],
+        [['gpt:update-key', prefix, '--rate', 'abc'], /--rate must be a whole number.*"abc"/],
+        [['gpt:update-key', prefix, '--expires', `${NEXT_YEAR}-02-30`], /not a real calendar date/],
+        [['gpt:update-key', prefix], /nothing to change/],
+        [['gpt:update-key', randomUUID(), '--rate', '10'], /not found/],
+        [['gpt:update-key', 'torp_gpt_0000', '--rate', '10'], /No GPT API key matches/],
+        [['gpt:update-key', 'torp_gpt_Zq', '--rate', '10'], /matches \d+ keys.*use an id/],
+      ];
+      const results = await cliAll(cases.map(([args]) => args));
+      results.forEach((r, i) => expectCliError(r, cases[i][1]));
+      const ambiguous = results[cases.length - 1].stderr;
+      for (const twin of twins) expect(ambiguous).toContain(twin.key.id);
+
+      expect(await keyRows()).toEqual(before);
+    });
+
+    it('--activate --name re-activates a deactivated key and renames it', async () => {
+      await query(t, 'UPDATE gpt_api_keys SET is_active = false WHERE id = $1', [id]);
+      const r = await cli(['gpt:update-key', key, '--activate', '--name', 'Renamed GPT']);
+      expectCliOk(r);
+      expect(r.stdout).toContain('active.');
+      const row = await keyRow(id);
+      expect(row).toEqual(expect.objectContaining({ is_active: true, name: 'Renamed GPT' }));
+      await waitFor(
+        'the renamed key to be served',
+        async () => {
+          const res = await me(key);
+          return res.status === 200 && res.body.name === 'Renamed GPT' ? true : undefined;
+        },
+        { timeoutMs: Math.max(0, PROPAGATION_MS - (Date.now() - r.exitedAt)) },
+      );
+    });
+  });
+
+  describe('gpt:deactivate-key', () => {
+    it('by full key, by prefix and by id: the running app answers 401 GPT_KEY_INACTIVE within 5 s', async () => {
+      const issued = await Promise.all(
+        ['By key', 'By prefix', 'By id'].map((name) => createGptKey(t, { name })),
+      );
+      for (const { plaintext } of issued) await me(plaintext).expect(200); // cached as active
+      const refs = [issued[0].plaintext, issued[1].plaintext.slice(0, 13), issued[2].key.id];
+      const results = await cliAll(refs.map((ref) => ['gpt:deactivate-key', ref]));
+
+      await Promise.all(
+        results.map(async (r, i) => {
+          expectCliOk(r);
+          expect(r.stdout).toContain(`Deactivated ${issued[i].plaintext.slice(0, 13)}***`);
+          expect(keysIn(r.stdout)).toHaveLength(0);
+          expect((await keyRow(issued[i].key.id)).is_active).toBe(false);
+          await expectRefusedWithin5s(issued[i].plaintext, 'GPT_KEY_INACTIVE', r.exitedAt);
+        }),
+      );
+    });
+
+    it('an unknown key: exit 1, nothing changed', async () => {
+      const before = await keyRows();
+      expectCliError(await cli(['gpt:deactivate-key', randomUUID()]), /not found/);
+      expect(await keyRows()).toEqual(before);
+    });
+  });
+
+  describe('gpt:delete-key', () => {
+    it('without --yes and without a TTY refuses: exit 1, the key still works', async () => {
+      const { key, plaintext } = await createGptKey(t, { name: 'Doomed GPT' });
+      const before = await keyRows();
+      const r = await cli(['gpt:delete-key', key.id]);
+      expectCliError(r, /without confirmation.*--yes/);
+      expect(await keyRows()).toEqual(before);
+      await me(plaintext).expect(200);
+    });
+
+    it('with --yes deletes the row; the running app answers 401 GPT_KEY_INVALID within 5 s', async () => {
+      const [row] = await query<{ id: string }>(
+        t,
+        `SELECT id FROM gpt_api_keys WHERE name = 'Doomed GPT'`,
+      );
+      const { plaintext } = await createGptKey(t, { name: 'Doomed by prefix' });
+      await me(plaintext).expect(200);
+      // Exactly the two keys named go; the others stay.
+      const [{ n: before }] = await query<{ n: number }>(
+        t,
+        'SELECT count(*)::int AS n FROM gpt_api_keys',
+      );
+
+      const results = await cliAll([
+        ['gpt:delete-key', row.id, '--yes'],
+        ['gpt:delete-key', plaintext.slice(0, 13), '-y'],
+      ]);
+      results.forEach(expectCliOk);
+      expect(results[1].stdout).toContain(`Deleted ${plaintext.slice(0, 13)}***`);
+      const [{ n: after }] = await query<{ n: number }>(
+        t,
+        'SELECT count(*)::int AS n FROM gpt_api_keys',
+      );
+      expect(after).toBe(before - 2);
+      expect(await keyRow(row.id)).toBeUndefined();
+      await expectRefusedWithin5s(plaintext, 'GPT_KEY_INVALID', results[1].exitedAt);
+    });
+
+    it('an unknown key: exit 1, nothing deleted', async () => {
+      const before = await keyRows();
+      expectCliError(await cli(['gpt:delete-key', randomUUID(), '--yes']), /not found/);
+      expect(await keyRows()).toEqual(before);
+    });
+  });
+
+  describe('user:create', () => {
+    const login = (email: string, password: string) =>
+      t.http().post('/api/auth/login').send({ email, password });
+    const users = () => query(t, 'SELECT * FROM users ORDER BY id');
+
+    it('--role staff with the password piped on stdin: login works with that password', async () => {
+      const email = 'piped.staff@test.passerelle';
+      const password = 'piped-password-0123456789';
+      const r = await cli(
+        ['user:create', '--email', email, '--role', 'staff', '--name', 'Piped Staff'],
+        `${password}\nignored second line\n`,
+      );
+      expectCliOk(r);
+      expect(r.stdout).toContain(`Created staff ${email}`);
+      expect(r.stdout).not.toContain(password);
+      expect(r.stdout).not.toMatch(/Password/);
+      const res = await login(email, password).expect(200);
+      expect(res.body.user).toEqual(
+        expect.objectContaining({ email, role: 'staff', name: 'Piped Staff' }),
+      );
+      await login(email, 'ignored second line').expect(401);
+    });
+
+    it('with stdin closed empty: generates a password, prints it once, and it works', async () => {
+      const email = 'generated.user@test.passerelle';
+      const r = await cli(['user:create', '--email', email, '--role', 'user']);
+      expectCliOk(r);
+      const found = [...r.stdout.matchAll(/Password \(shown once, save it now\): (\S+)/g)];
+      expect(found).toHaveLength(1);
+      const password = found[0][1];
+      expect(password.length).toBeGreaterThanOrEqual(12);
+      expect(r.stdout.split(password)).toHaveLength(2);
+      const res = await login(email, password).expect(200);
+      expect(res.body.user.role).toBe('user');
+      const [row] = await query<{ password_hash: string }>(
+        t,
+        'SELECT password_hash FROM users WHERE email = $1',
+        [email],
+      );
+      expect(row.password_hash).not.toContain(password);
+    });
+
+    it('refuses a bad role, a missing email, a short password: exit 1, no user added', async () => {
+      const before = await users();
+      const results = await cliAll([
+        ['user:create', '--email', 'new.one@test.passerelle', '--role', 'boss'],
+        ['user:create', '--role', 'staff'],
+        { args: ['user:create', '--email', 'short.pw@test.passerelle'], input: 'short\n' },
+      ]);
+      expectCliError(results[0], /--role must be one of admin, staff, user/);
+      expectCliError(results[1], /--email is required/);
+      expectCliError(results[2], /at least 12 characters/);
+      expect(await users()).toEqual(before);
+      await login('new.one@test.passerelle', 'anything-at-all').expect(401);
+    });
+
+    it('refuses a duplicate email (any case): one error line, no SQL or password hash printed', async () => {
+      const before = await users();
+      const r = await cli(
+        ['user:create', '--email', 'PIPED.staff@test.passerelle'],
+        'another-password-123\n',
+      );
+      expectCliError(r, /already exists/);
+      expect(r.stdout + r.stderr).not.toMatch(/scrypt|INSERT/);
+      expect(await users()).toEqual(before);
+    });
+  });
+
+  describe('on a database without migrations (no server)', () => {
+    let fresh: TestDatabase;
+    const freshCli = (args: string[]) => runCli({ ...fresh.env, APP_URL }, args);
+
+    beforeAll(async () => {
+      fresh = await createTestDatabase();
+    });
+    afterAll(() => fresh?.drop());
+
+    let applied: string[];
+
+    it('gpt:setup refuses, pointing at db:migrate; db:migrate applies; again: up to date', async () => {
+      expectCliError(await freshCli(['gpt:setup']), /missing \d+ migration.*db:migrate/);
+
+      const migrate = await freshCli(['db:migrate']);
+      expectCliOk(migrate);
+      expect(migrate.stdout).toMatch(/^Applied: Foundation\d+(, \w+\d{13})*\n$/);
+      applied = migrate.stdout.replace(/^Applied: |\n$/g, '').split(', ');
+      const again = await freshCli(['db:migrate']);
+      expectCliOk(again);
+      expect(again.stdout).toBe('Database is up to date.\n');
+    });
+
+    it('db:migrate:revert reverts the last migration (gpt:setup fails again); db:migrate re-applies', async () => {
+      const last = applied[applied.length - 1];
+      const revert = await freshCli(['db:migrate:revert']);
+      expectCliOk(revert);
+      expect(revert.stdout).toBe(`Reverted: ${last}\n`);
+      expectCliError(
+        await freshCli(['gpt:setup']),
+        new RegExp(`missing 1 migration.*${last}.*db:migrate`),
+      );
+
+      const migrate = await freshCli(['db:migrate']);
+      expectCliOk(migrate);
+      expect(migrate.stdout).toBe(`Applied: ${last}\n`);
+    });
+
+    it('a usage error (missing argument) exits 1 with one line and leaves no database lock behind', async () => {
+      const r = await freshCli(['gpt:create-key']);
+      expectCliError(r, /missing required argument 'name'/);
+      // The embedded database was opened by this CLI (no server runs): it must be closed.
+      expect(readdirSync(fresh.env.DATA_DIR)).not.toContain('pglite.lock');
+    });
+  });
+});
