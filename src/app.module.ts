@@ -10,6 +10,7 @@ import { GptAnalysesModule } from './gpt-analyses/gpt-analyses.module';
 import { GptKeysModule } from './gpt-keys/gpt-keys.module';
 import { GptSchemaModule } from './gpt-schema/gpt-schema.module';
 import { HealthModule } from './health/health.module';
+import { LlmProvidersModule } from './llm-providers/llm-providers.module';
 import { UsersModule } from './users/users.module';
 
 @Module({
@@ -29,6 +30,7 @@ import { UsersModule } from './users/users.module';
     DevisModule,
     GptAnalysesModule,
     GptSchemaModule,
+    LlmProvidersModule,
   ],
 })
 export class AppModule {}

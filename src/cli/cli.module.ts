@@ -16,7 +16,9 @@ import {
   GptSetupCommand,
   GptUpdateKeyCommand,
 } from './commands/gpt-keys.commands';
+import { LlmRotateEncryptionKeyCommand } from './commands/llm-rotate-key.command';
 import { UserCreateCommand } from './commands/user-create.command';
+import { LlmKeysCoreModule } from '../llm-providers/llm-providers.module';
 
 /**
  * The operators' CLI: the same services as the HTTP API, on the same database. With the
@@ -34,6 +36,7 @@ import { UserCreateCommand } from './commands/user-create.command';
     UsersModule,
     GptKeysCoreModule,
     DevisModule,
+    LlmKeysCoreModule,
   ],
   providers: [
     MigrateCommand,
@@ -46,6 +49,7 @@ import { UserCreateCommand } from './commands/user-create.command';
     GptUpdateKeyCommand,
     GptDeactivateKeyCommand,
     GptDeleteKeyCommand,
+    LlmRotateEncryptionKeyCommand,
   ],
 })
 export class CliModule {}

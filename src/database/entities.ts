@@ -4,6 +4,7 @@ import { DevisEntity } from '../devis/entities/devis.entity';
 import { GptAnalysisEntity } from '../gpt-analyses/entities/gpt-analysis.entity';
 import { GptIdempotencyRecordEntity } from '../gpt-analyses/entities/gpt-idempotency-record.entity';
 import { GptApiKeyEntity } from '../gpt-keys/entities/gpt-api-key.entity';
+import { LlmApiKeyEntity } from '../llm-providers/entities/llm-api-key.entity';
 import { UserEntity } from '../users/entities/user.entity';
 
 /** Every entity, listed explicitly (no globs: the same list works from src and dist). */
@@ -15,4 +16,5 @@ export const entities = [
   DevisLineEntity,
   GptAnalysisEntity,
   GptIdempotencyRecordEntity,
+  LlmApiKeyEntity,
 ];

@@ -37,7 +37,9 @@ export class DbSeedCommand extends CliCommand {
 
   protected async execute(_: string[], options: { reset?: boolean; force?: boolean }) {
     if (process.env.NODE_ENV === 'production' && !options.force) {
-      throw new CliError('refusing to load demonstration quotes with NODE_ENV=production: add -- --force');
+      throw new CliError(
+        'refusing to load demonstration quotes with NODE_ENV=production: add -- --force',
+      );
     }
     // The API's own validation, then DevisService's (totals, SIRET), before writing anything.
     const seeds = await Promise.all(SEED_DEVIS.map(validate));

@@ -1,0 +1,188 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import type { AuthenticatedUser } from '../common/auth/principal';
+import { DomainException } from '../common/errors/domain.exception';
+import { securityConfig } from '../config';
+import { CreateLlmKeyDto, UpdateLlmKeyDto } from './dto/llm-key.dto';
+import { LlmApiKeyEntity, LlmProvider } from './entities/llm-api-key.entity';
+import { LlmKeysRepository, LlmKeyWrite } from './llm-keys.repository';
+import { isPlausibleKey, keyFormatHint, visiblePrefix } from './provider-key-format';
+import { SecretBox, SecretUnreadableError } from './secret-box';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface RotationReport {
+  total: number;
+  reEncrypted: number;
+  alreadyCurrent: number;
+}
+
+/**
+ * Users' provider keys: encrypted at rest, visible to their owner (and admins) as metadata
+ * only. Another user's key is answered 404, as if it did not exist.
+ */
+@Injectable()
+export class LlmKeysService {
+  private readonly box: SecretBox;
+
+  constructor(
+    private readonly repo: LlmKeysRepository,
+    @Inject(securityConfig.KEY) security: ConfigType<typeof securityConfig>,
+  ) {
+    this.box = new SecretBox(security.encryptionKey);
+  }
+
+  async create(user: AuthenticatedUser, dto: CreateLlmKeyDto): Promise<LlmApiKeyEntity> {
+    const apiKey = this.checkKey(dto.provider, dto.apiKey);
+    // A user's first key for a provider becomes its default.
+    const isDefault = dto.isDefault ?? !(await this.repo.hasKeyFor(user.id, dto.provider));
+    const id = await this.repo.save(
+      null,
+      {
+        userId: user.id,
+        provider: dto.provider,
+        name: dto.name.trim(),
+        encryptedKey: this.box.encrypt(apiKey),
+        keyPrefix: visiblePrefix(dto.provider, apiKey),
+        isActive: true,
+        isDefault,
+        metadata: (dto.metadata ?? {}) as LlmKeyWrite['metadata'],
+        monthlyBudgetMicroUsd: toMicro(dto.monthlyBudgetUsd),
+      },
+      isDefault ? { userId: user.id, provider: dto.provider } : null,
+    );
+    return this.get(user, id);
+  }
+
+  list(user: AuthenticatedUser, userId?: string): Promise<LlmApiKeyEntity[]> {
+    if (user.role === 'admin') return this.repo.list(userId);
+    return this.repo.list(user.id);
+  }
+
+  async get(user: AuthenticatedUser, id: string): Promise<LlmApiKeyEntity> {
+    const key = UUID.test(id)
+      ? await this.repo.find(id, user.role === 'admin' ? undefined : user.id)
+      : null;
+    if (!key) throw DomainException.notFound('LLM API key');
+    return key;
+  }
+
+  async update(
+    user: AuthenticatedUser,
+    id: string,
+    dto: UpdateLlmKeyDto,
+  ): Promise<LlmApiKeyEntity> {
+    const key = await this.get(user, id);
+    const values: LlmKeyWrite = {};
+    if (dto.name !== undefined) values.name = dto.name.trim();
+    if (dto.apiKey !== undefined) {
+      const apiKey = this.checkKey(key.provider, dto.apiKey);
+      values.encryptedKey = this.box.encrypt(apiKey);
+      values.keyPrefix = visiblePrefix(key.provider, apiKey);
+    }
+    if (dto.isActive !== undefined) values.isActive = dto.isActive;
+    if (dto.isDefault !== undefined) values.isDefault = dto.isDefault;
+    if (dto.metadata !== undefined) values.metadata = dto.metadata as LlmKeyWrite['metadata'];
+    if (dto.monthlyBudgetUsd !== undefined)
+      values.monthlyBudgetMicroUsd = toMicro(dto.monthlyBudgetUsd);
+    if (Object.keys(values).length > 0) {
+      await this.repo.save(
+        key.id,
+        values,
+        dto.isDefault ? { userId: key.userId, provider: key.provider } : null,
+      );
+    }
+    return this.get(user, key.id);
+  }
+
+  async remove(user: AuthenticatedUser, id: string): Promise<void> {
+    const key = await this.get(user, id);
+    await this.repo.delete(key.id);
+  }
+
+  /** The plaintext of a key, for the moment of a provider call. A clear error if unreadable. */
+  async reveal(key: LlmApiKeyEntity): Promise<string> {
+    const stored = await this.repo.encryptedKey(key.id);
+    if (!stored) throw DomainException.notFound('LLM API key');
+    try {
+      return this.box.decrypt(stored);
+    } catch (err) {
+      if (!(err instanceof SecretUnreadableError)) throw err;
+      throw new DomainException(
+        'LLM_KEY_UNREADABLE',
+        `The stored key "${key.name}" (${key.keyPrefix}) cannot be decrypted: ENCRYPTION_KEY changed or the data was altered. Enter the key again.`,
+      );
+    }
+  }
+
+  /**
+   * Re-encrypts every key from `oldMasterKey` to the current ENCRYPTION_KEY in one
+   * transaction. Keys already readable with the current key are left as they are; if any key
+   * is readable with neither, nothing is changed.
+   */
+  async rotateEncryptionKey(oldMasterKey: string): Promise<RotationReport> {
+    const oldBox = new SecretBox(oldMasterKey);
+    return this.repo.transaction(async (m) => {
+      const keys = await this.repo.lockAllWithCiphertext(m);
+      const report: RotationReport = { total: keys.length, reEncrypted: 0, alreadyCurrent: 0 };
+      const unreadable: string[] = [];
+      const updates: { id: string; encryptedKey: string }[] = [];
+      for (const key of keys) {
+        if (readable(this.box, key.encryptedKey)) {
+          report.alreadyCurrent++;
+          continue;
+        }
+        try {
+          updates.push({
+            id: key.id,
+            encryptedKey: this.box.encrypt(oldBox.decrypt(key.encryptedKey)),
+          });
+        } catch {
+          unreadable.push(`${key.id} (${key.name})`);
+        }
+      }
+      if (unreadable.length > 0) {
+        throw new DomainException(
+          'LLM_KEY_UNREADABLE',
+          `${unreadable.length} key(s) readable with neither OLD_ENCRYPTION_KEY nor ENCRYPTION_KEY, nothing changed: ${unreadable.join(', ')}`,
+        );
+      }
+      for (const u of updates) {
+        await m
+          .getRepository(LlmApiKeyEntity)
+          .update({ id: u.id }, { encryptedKey: u.encryptedKey });
+      }
+      report.reEncrypted = updates.length;
+      return report;
+    });
+  }
+
+  private checkKey(provider: LlmProvider, apiKey: string): string {
+    const key = apiKey.trim();
+    if (!isPlausibleKey(provider, key)) {
+      throw new DomainException(
+        'VALIDATION_FAILED',
+        `apiKey does not look like a ${provider} key (${keyFormatHint(provider)})`,
+        [
+          {
+            field: 'apiKey',
+            messages: [`apiKey does not look like a ${provider} key (${keyFormatHint(provider)})`],
+          },
+        ],
+      );
+    }
+    return key;
+  }
+}
+
+function readable(box: SecretBox, stored: string): boolean {
+  try {
+    box.decrypt(stored);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const toMicro = (usd: number | null | undefined) =>
+  usd === undefined || usd === null ? null : Math.round(usd * 1_000_000);
