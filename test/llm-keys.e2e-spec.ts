@@ -1,4 +1,5 @@
 import { LlmKeysService } from '../src/llm-providers/llm-keys.service';
+import { SecretBox } from '../src/llm-providers/secret-box';
 import { runCli } from './support/spawn';
 import {
   bearer,
@@ -247,7 +248,6 @@ describe('LlmProviders: the encrypted provider key vault', () => {
     const again = await run({ ENCRYPTION_KEY: newKey, OLD_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY });
     expect(again.stdout).toContain(`${before.length} already used ENCRYPTION_KEY`);
 
-    const { SecretBox } = await import('../src/llm-providers/secret-box');
     const box = new SecretBox(newKey);
     for (const r of after) expect(() => box.decrypt(r.encrypted_key)).not.toThrow();
   });

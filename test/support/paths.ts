@@ -14,3 +14,35 @@ const pgliteVersion = (
   }
 ).version;
 export const TEMPLATE_DIR = join(tmpdir(), `passerelle-pglite-template-${pgliteVersion}`);
+
+/** Variables the app reads: a suite or a spawned process never inherits them from the shell. */
+export const APP_VARS = [
+  'PORT',
+  'APP_URL',
+  'DATA_DIR',
+  'DATABASE_URL',
+  'DATABASE_POOL_SIZE',
+  'DATABASE_SSL',
+  'REDIS_URL',
+  'EMBEDDED_DATABASE_DIR',
+  'CORS_ORIGINS',
+  'BODY_LIMIT',
+  'GPT_KEY_PREFIX',
+  'GPT_DEFAULT_RATE_LIMIT',
+  'GPT_KEY_CACHE_TTL_MS',
+  'GPT_USAGE_FLUSH_MS',
+  'LOGIN_MAX_PER_IP',
+  'LOGIN_MAX_PER_EMAIL',
+  'MIGRATIONS_RUN',
+  'TRUST_PROXY',
+  'SESSION_TTL_HOURS',
+  'SHUTDOWN_GRACE_MS',
+  'LOG_LEVEL',
+  'ENCRYPTION_KEY',
+  'OLD_ENCRYPTION_KEY',
+  'ADMIN_EMAIL',
+  'ADMIN_PASSWORD',
+  'PRIVACY_ORGANIZATION',
+  'PRIVACY_CONTACT_EMAIL',
+  'PRIVACY_POLICY_FILE',
+];

@@ -1,37 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { CLI_ENTRY, SERVER_ENTRY } from './paths';
-
-/**
- * Variables the app reads: a child process gets them from the test only, never from the
- * shell that started jest (same list as test-app.ts, plus the ones a spawned server reads).
- */
-const APP_VARS = [
-  'PORT',
-  'APP_URL',
-  'DATA_DIR',
-  'DATABASE_URL',
-  'DATABASE_POOL_SIZE',
-  'DATABASE_SSL',
-  'REDIS_URL',
-  'EMBEDDED_DATABASE_DIR',
-  'CORS_ORIGINS',
-  'BODY_LIMIT',
-  'GPT_KEY_PREFIX',
-  'GPT_DEFAULT_RATE_LIMIT',
-  'GPT_KEY_CACHE_TTL_MS',
-  'GPT_USAGE_FLUSH_MS',
-  'LOGIN_MAX_PER_IP',
-  'LOGIN_MAX_PER_EMAIL',
-  'MIGRATIONS_RUN',
-  'TRUST_PROXY',
-  'SESSION_TTL_HOURS',
-  'SHUTDOWN_GRACE_MS',
-  'LOG_LEVEL',
-  'ENCRYPTION_KEY',
-  'ADMIN_EMAIL',
-  'ADMIN_PASSWORD',
-];
+import { APP_VARS, CLI_ENTRY, SERVER_ENTRY } from './paths';
 
 /**
  * The environment of a spawned CLI or server: NODE_ENV=test (so .env files are ignored),
@@ -40,6 +9,7 @@ const APP_VARS = [
 export function childEnv(vars: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.NODE_OPTIONS;
+  // A child gets the app's variables from the test only, never from jest's shell.
   for (const name of APP_VARS) delete env[name];
   return { ...env, NODE_ENV: 'test', ...vars };
 }

@@ -8,6 +8,7 @@ import { configureApp } from '../../src/configure-app';
 import { GptKeysService } from '../../src/gpt-keys/gpt-keys.service';
 import type { UserRole } from '../../src/users/entities/user.entity';
 import { UsersService } from '../../src/users/users.service';
+import { APP_VARS } from './paths';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export const TEST_ENCRYPTION_KEY = 'test-encryption-key-0123456789abcdef0123456789';
@@ -22,27 +23,6 @@ const BASE_ENV: Record<string, string> = {
   ADMIN_PASSWORD: ADMIN.password,
   GPT_USAGE_FLUSH_MS: '200',
 };
-
-/** Variables the app reads that a suite must not inherit from the shell. */
-const APP_VARS = [
-  'PORT',
-  'APP_URL',
-  'DATA_DIR',
-  'DATABASE_URL',
-  'REDIS_URL',
-  'EMBEDDED_DATABASE_DIR',
-  'CORS_ORIGINS',
-  'BODY_LIMIT',
-  'GPT_KEY_PREFIX',
-  'GPT_DEFAULT_RATE_LIMIT',
-  'GPT_KEY_CACHE_TTL_MS',
-  'GPT_USAGE_FLUSH_MS',
-  'LOGIN_MAX_PER_IP',
-  'LOGIN_MAX_PER_EMAIL',
-  'MIGRATIONS_RUN',
-  'TRUST_PROXY',
-  'SESSION_TTL_HOURS',
-];
 
 export interface TestApp {
   app: NestExpressApplication;
