@@ -158,14 +158,18 @@ describe('GPT Action schema (/api/gpt/openapi)', () => {
     });
   });
 
-  it('passes the Redocly OpenAPI linter (recommended rules) with no error', async () => {
+  it('passes the Redocly OpenAPI linter (recommended rules): no error, no warning', async () => {
     const file = join(workDir, 'openapi.json');
     writeFileSync(file, raw);
     // ESM-only package: a native import() (module node16 keeps it), no network involved.
     const redocly = await import('@redocly/openapi-core');
     const problems = await withTimeout(
       (async () => {
-        const config = await redocly.createConfig({ extends: ['recommended'] });
+        // A private API publishes no licence; every other recommended rule applies.
+        const config = await redocly.createConfig({
+          extends: ['recommended'],
+          rules: { 'info-license': 'off', 'info-license-strict': 'off' },
+        });
         return redocly.lint({ ref: file, config });
       })(),
       30_000,
@@ -173,9 +177,7 @@ describe('GPT Action schema (/api/gpt/openapi)', () => {
     );
     const describeProblem = (p: (typeof problems)[number]) =>
       `${p.severity} ${p.ruleId}: ${p.message} at ${p.location.map((l) => l.pointer).join(', ')}`;
-    const warnings = problems.filter((p) => p.severity === 'warn').map(describeProblem);
-    if (warnings.length) console.warn(`Redocly warnings:\n${warnings.join('\n')}`);
-    expect(problems.filter((p) => p.severity === 'error').map(describeProblem)).toEqual([]);
+    expect(problems.map(describeProblem)).toEqual([]);
   }, 45_000);
 
   it('generates a typed client that type-checks and runs the GPT flow against the app', async () => {

@@ -33,7 +33,6 @@ export function buildGptActionSchema(full: OpenAPIObject, appUrl: string): Json 
       description:
         'Read French renovation quotes (devis) and record their analysis. Amounts are euro cents; every error has a message to relay to the user.',
       version: full.info.version,
-      license: { name: 'Proprietary' },
     },
     servers: [{ url: appUrl }],
     paths,
