@@ -1,10 +1,12 @@
 import { Foundation1763769600000 } from './1763769600000-Foundation';
 import { DevisAndAnalyses1763856000000 } from './1763856000000-DevisAndAnalyses';
 import { LlmKeyVault1763942400000 } from './1763942400000-LlmKeyVault';
+import { LlmUsageConversationsTemplates1764028800000 } from './1764028800000-LlmUsageConversationsTemplates';
 
 /** Applied in this order; add each new migration class here. */
 export const migrations = [
   Foundation1763769600000,
   DevisAndAnalyses1763856000000,
   LlmKeyVault1763942400000,
+  LlmUsageConversationsTemplates1764028800000,
 ];

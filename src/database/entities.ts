@@ -5,6 +5,12 @@ import { GptAnalysisEntity } from '../gpt-analyses/entities/gpt-analysis.entity'
 import { GptIdempotencyRecordEntity } from '../gpt-analyses/entities/gpt-idempotency-record.entity';
 import { GptApiKeyEntity } from '../gpt-keys/entities/gpt-api-key.entity';
 import { LlmApiKeyEntity } from '../llm-providers/entities/llm-api-key.entity';
+import {
+  LlmConversationEntity,
+  LlmConversationMessageEntity,
+} from '../llm-providers/entities/llm-conversation.entity';
+import { LlmPromptTemplateEntity } from '../llm-providers/entities/llm-prompt-template.entity';
+import { LlmUsageLogEntity } from '../llm-providers/entities/llm-usage-log.entity';
 import { UserEntity } from '../users/entities/user.entity';
 
 /** Every entity, listed explicitly (no globs: the same list works from src and dist). */
@@ -17,4 +23,8 @@ export const entities = [
   GptAnalysisEntity,
   GptIdempotencyRecordEntity,
   LlmApiKeyEntity,
+  LlmUsageLogEntity,
+  LlmConversationEntity,
+  LlmConversationMessageEntity,
+  LlmPromptTemplateEntity,
 ];
