@@ -11,6 +11,8 @@ import { GptKeysModule } from './gpt-keys/gpt-keys.module';
 import { GptSchemaModule } from './gpt-schema/gpt-schema.module';
 import { HealthModule } from './health/health.module';
 import { LlmProvidersModule } from './llm-providers/llm-providers.module';
+import { LlmTemplatesModule } from './llm-providers/templates/templates.module';
+import { LlmUsageModule } from './llm-providers/usage/llm-usage.module';
 import { UsersModule } from './users/users.module';
 
 @Module({
@@ -31,6 +33,8 @@ import { UsersModule } from './users/users.module';
     GptAnalysesModule,
     GptSchemaModule,
     LlmProvidersModule,
+    LlmUsageModule,
+    LlmTemplatesModule,
   ],
 })
 export class AppModule {}

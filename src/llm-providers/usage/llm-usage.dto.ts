@@ -1,0 +1,76 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsDateString, IsIn, IsOptional, IsUUID } from 'class-validator';
+
+export const USAGE_GROUPS = ['day', 'provider', 'model', 'key'] as const;
+export type UsageGroup = (typeof USAGE_GROUPS)[number];
+
+export class UsageQueryDto {
+  @ApiPropertyOptional({
+    example: '2026-11-01T00:00:00Z',
+    description: 'Inclusive; default 30 days ago',
+  })
+  @IsOptional()
+  @IsDateString()
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2026-11-30T23:59:59Z', description: 'Exclusive; default now' })
+  @IsOptional()
+  @IsDateString()
+  to?: string;
+
+  @ApiPropertyOptional({ enum: USAGE_GROUPS, default: 'day' })
+  @IsOptional()
+  @IsIn(USAGE_GROUPS)
+  groupBy?: UsageGroup;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Admins only: one user' })
+  @IsOptional()
+  @IsUUID()
+  userId?: string;
+}
+
+export class UsageBucketDto {
+  @ApiProperty({ example: '2026-11-21', description: 'The day, provider, model or key id' })
+  group: string;
+
+  @ApiProperty({ example: 42 })
+  calls: number;
+
+  @ApiProperty({ example: 3 })
+  errors: number;
+
+  @ApiProperty({ example: 1 })
+  rateLimited: number;
+
+  @ApiProperty({ example: 12034 })
+  promptTokens: number;
+
+  @ApiProperty({ example: 8120 })
+  completionTokens: number;
+
+  @ApiProperty({ example: 20154 })
+  totalTokens: number;
+
+  @ApiProperty({ example: 0.3638, description: 'US dollars (mock calls excluded)' })
+  costUsd: number;
+
+  @ApiProperty({ example: 840, nullable: true, type: Number })
+  averageLatencyMs: number | null;
+}
+
+export class UsageReportDto {
+  @ApiProperty()
+  from: Date;
+
+  @ApiProperty()
+  to: Date;
+
+  @ApiProperty({ enum: USAGE_GROUPS })
+  groupBy: UsageGroup;
+
+  @ApiProperty({ type: [UsageBucketDto] })
+  buckets: UsageBucketDto[];
+
+  @ApiProperty({ type: UsageBucketDto, description: 'All buckets together' })
+  total: UsageBucketDto;
+}
