@@ -2,6 +2,7 @@ import { appConfig } from './app.config';
 import { authConfig } from './auth.config';
 import { databaseConfig } from './database.config';
 import { gptConfig } from './gpt.config';
+import { llmConfig } from './llm.config';
 import { publishingConfig } from './publishing.config';
 import { redisConfig } from './redis.config';
 import { securityConfig } from './security.config';
@@ -11,6 +12,7 @@ export {
   authConfig,
   databaseConfig,
   gptConfig,
+  llmConfig,
   publishingConfig,
   redisConfig,
   securityConfig,
@@ -19,6 +21,7 @@ export type { AppConfig } from './app.config';
 export type { AuthConfig } from './auth.config';
 export type { DatabaseConfig } from './database.config';
 export type { GptConfig } from './gpt.config';
+export type { LlmConfig } from './llm.config';
 export type { PublishingConfig } from './publishing.config';
 export type { RedisConfig } from './redis.config';
 export type { SecurityConfig } from './security.config';
@@ -31,4 +34,5 @@ export const allConfigs = [
   authConfig,
   securityConfig,
   publishingConfig,
+  llmConfig,
 ];

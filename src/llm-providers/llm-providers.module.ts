@@ -1,10 +1,20 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { LlmChatController } from './chat/llm-chat.controller';
+import { LLM_PRICING, LlmChatService } from './chat/llm-chat.service';
+import { LlmConversationsRepository } from './chat/llm-conversations.repository';
 import { LlmApiKeyEntity } from './entities/llm-api-key.entity';
+import {
+  LlmConversationEntity,
+  LlmConversationMessageEntity,
+} from './entities/llm-conversation.entity';
 import { LlmUsageLogEntity } from './entities/llm-usage-log.entity';
 import { LlmKeysController } from './llm-keys.controller';
 import { LlmKeysRepository } from './llm-keys.repository';
 import { LlmKeysService } from './llm-keys.service';
+import { LlmClient } from './providers/llm-client';
+import { LLM_PROVIDERS_SETTINGS } from './providers/llm-providers.settings';
+import { llmConfig, type LlmConfig } from '../config';
 import { LlmUsageRecorder } from './usage/llm-usage.recorder';
 
 /** The key vault and the usage recorder, without HTTP parts (used by the CLI too). */
@@ -16,7 +26,17 @@ import { LlmUsageRecorder } from './usage/llm-usage.recorder';
 export class LlmKeysCoreModule {}
 
 @Module({
-  imports: [LlmKeysCoreModule],
-  controllers: [LlmKeysController],
+  imports: [
+    LlmKeysCoreModule,
+    TypeOrmModule.forFeature([LlmConversationEntity, LlmConversationMessageEntity]),
+  ],
+  controllers: [LlmKeysController, LlmChatController],
+  providers: [
+    { provide: LLM_PROVIDERS_SETTINGS, inject: [llmConfig.KEY], useFactory: (c: LlmConfig) => c },
+    { provide: LLM_PRICING, inject: [llmConfig.KEY], useFactory: (c: LlmConfig) => c.pricing },
+    LlmClient,
+    LlmConversationsRepository,
+    LlmChatService,
+  ],
 })
 export class LlmProvidersModule {}

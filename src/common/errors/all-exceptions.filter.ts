@@ -22,7 +22,9 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
   429: 'RATE_LIMITED',
+  502: 'LLM_PROVIDER_ERROR',
   503: 'SERVICE_UNAVAILABLE',
+  504: 'LLM_PROVIDER_TIMEOUT',
 };
 
 /** Turns every error (domain, HTTP, body-parser, unknown) into `ErrorResponseDto`. */

@@ -1,0 +1,68 @@
+import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
+import {
+  ApiBadGatewayResponse,
+  ApiBadRequestResponse,
+  ApiGatewayTimeoutResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Auth, CurrentUser } from '../../common/auth/auth.decorator';
+import type { AuthenticatedUser } from '../../common/auth/principal';
+import { ErrorResponseDto } from '../../common/errors/error-response.dto';
+import { LlmChatRequestDto, LlmChatResponseDto } from './dto/llm-chat.dto';
+import { LlmChatService } from './llm-chat.service';
+
+@ApiTags('llm chat')
+@Auth('user')
+@Controller('api/llm/chat')
+export class LlmChatController {
+  constructor(private readonly chat: LlmChatService) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Ask a provider with your key (or `mock`); `stream: true` answers as SSE',
+  })
+  @ApiProduces('application/json', 'text/event-stream')
+  @ApiOkResponse({ type: LlmChatResponseDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such key or conversation' })
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: 'The provider said 429' })
+  @ApiBadGatewayResponse({
+    type: ErrorResponseDto,
+    description: 'Provider failed or refused the key',
+  })
+  @ApiGatewayTimeoutResponse({ type: ErrorResponseDto, description: 'Provider too slow' })
+  async send(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() dto: LlmChatRequestDto,
+    @Res() res: Response,
+  ): Promise<void> {
+    if (!dto.stream) {
+      res.status(200).json({ success: true, data: await this.chat.chat(user, dto) });
+      return;
+    }
+    // A client that goes away stops the upstream call (and is logged as CLIENT_ABORTED).
+    const abort = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    const events = await this.chat.stream(user, dto, abort.signal);
+    res.status(200).set({
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      'X-Accel-Buffering': 'no',
+    });
+    res.flushHeaders();
+    for await (const event of events) {
+      if (res.destroyed) continue;
+      res.write(`data: ${JSON.stringify(event)}\n\n`);
+    }
+    res.end();
+  }
+}

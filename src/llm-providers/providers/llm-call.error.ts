@@ -1,0 +1,130 @@
+import { APICallError, RetryError } from 'ai';
+import { DomainException } from '../../common/errors/domain.exception';
+
+export type LlmCallFailure =
+  | 'key_rejected'
+  | 'rate_limited'
+  | 'upstream_error'
+  | 'request_refused'
+  | 'timeout'
+  | 'client_aborted';
+
+/** The code stored in llm_usage_logs.error_code for each failure. */
+const ERROR_CODES: Record<LlmCallFailure, string> = {
+  key_rejected: 'PROVIDER_KEY_REJECTED',
+  rate_limited: 'PROVIDER_RATE_LIMITED',
+  upstream_error: 'PROVIDER_ERROR',
+  request_refused: 'PROVIDER_REFUSED_REQUEST',
+  timeout: 'PROVIDER_TIMEOUT',
+  client_aborted: 'CLIENT_ABORTED',
+};
+
+/**
+ * A failed provider call, already classified. Its message is written by us and never
+ * contains the provider's error body (which may echo the key or the prompt).
+ */
+export class LlmCallError extends Error {
+  constructor(
+    readonly failure: LlmCallFailure,
+    message: string,
+    readonly retryAfter?: string,
+    readonly upstreamStatus?: number,
+  ) {
+    super(message);
+    this.name = 'LlmCallError';
+  }
+
+  get errorCode(): string {
+    return ERROR_CODES[this.failure];
+  }
+
+  get status(): 'error' | 'rate_limited' {
+    return this.failure === 'rate_limited' ? 'rate_limited' : 'error';
+  }
+
+  /** 5xx and network errors are worth another try; nothing else is. */
+  get retryable(): boolean {
+    return this.failure === 'upstream_error';
+  }
+
+  /**
+   * The HTTP answer. TODO: once error-code.ts has LLM_PROVIDER_KEY_REJECTED / LLM_PROVIDER_ERROR
+   * (502) and LLM_PROVIDER_TIMEOUT (504), throw DomainExceptions so the message reaches callers
+   * (the global filter shows "Internal server error" for every 5xx HttpException).
+   */
+  toHttp(): DomainException {
+    switch (this.failure) {
+      case 'rate_limited':
+        return new DomainException(
+          'RATE_LIMITED',
+          this.message,
+          undefined,
+          this.retryAfter ? { 'Retry-After': this.retryAfter } : undefined,
+        );
+      case 'timeout':
+        return new DomainException('LLM_PROVIDER_TIMEOUT', this.message);
+      case 'key_rejected':
+        return new DomainException('LLM_PROVIDER_KEY_REJECTED', this.message);
+      default:
+        return new DomainException('LLM_PROVIDER_ERROR', this.message);
+    }
+  }
+
+  /** Sorts whatever the SDK (or fetch) threw into one of the failures above. */
+  static classify(
+    err: unknown,
+    provider: string,
+    flags: { timedOut: boolean; clientAborted: boolean },
+  ): LlmCallError {
+    if (err instanceof LlmCallError) return err;
+    if (flags.clientAborted) {
+      return new LlmCallError('client_aborted', 'The client closed the connection');
+    }
+    if (flags.timedOut) {
+      return new LlmCallError('timeout', `${provider} did not answer in time`);
+    }
+    const cause = RetryError.isInstance(err) ? err.lastError : err;
+    if (APICallError.isInstance(cause) && cause.statusCode !== undefined) {
+      const status = cause.statusCode;
+      if (status === 401 || status === 403) {
+        return new LlmCallError(
+          'key_rejected',
+          `${provider} rejected the key (HTTP ${status}): check or replace it`,
+          undefined,
+          status,
+        );
+      }
+      if (status === 429) {
+        const retryAfter = header(cause.responseHeaders, 'retry-after');
+        return new LlmCallError(
+          'rate_limited',
+          `${provider} is rate-limiting this key: retry later`,
+          retryAfter,
+          status,
+        );
+      }
+      if (status >= 500) {
+        return new LlmCallError(
+          'upstream_error',
+          `${provider} failed (HTTP ${status})`,
+          undefined,
+          status,
+        );
+      }
+      return new LlmCallError(
+        'request_refused',
+        `${provider} refused the request (HTTP ${status}): check the model name and parameters`,
+        undefined,
+        status,
+      );
+    }
+    // fetch failures (connection refused/reset), a cut stream or an unparsable answer.
+    return new LlmCallError('upstream_error', `${provider} could not be reached or answered badly`);
+  }
+}
+
+function header(headers: Record<string, string> | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  const found = Object.entries(headers).find(([k]) => k.toLowerCase() === name);
+  return found?.[1];
+}
