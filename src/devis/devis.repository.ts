@@ -39,12 +39,11 @@ type DevisWrite = Partial<Omit<DevisRow, 'lines' | 'createdAt' | 'updatedAt'>>;
 export class DevisRepository {
   constructor(@InjectRepository(DevisEntity) private readonly repo: Repository<DevisEntity>) {}
 
+  /** One query (findOne with a relation would add a DISTINCT pre-query for its LIMIT). */
   findById(id: string, withLines = true): Promise<DevisEntity | null> {
-    return this.repo.findOne({
-      where: { id },
-      relations: withLines ? { lines: true } : undefined,
-      order: withLines ? { lines: { position: 'ASC' } } : undefined,
-    });
+    const qb = this.repo.createQueryBuilder('d').where('d.id = :id', { id });
+    if (withLines) qb.leftJoinAndSelect('d.lines', 'l').orderBy('l.position', 'ASC');
+    return qb.getOne();
   }
 
   findByReference(reference: string, withLines = true): Promise<DevisEntity | null> {

@@ -78,8 +78,36 @@ export class GptAnalysesRepository {
     return this.analyses.find({ where: { devisId }, order: { createdAt: 'DESC' }, take: limit });
   }
 
-  countByDevis(devisId: string): Promise<number> {
-    return this.analyses.count({ where: { devisId } });
+  /** The latest analyses of a devis and how many it has, in one query. */
+  async recentByDevis(
+    devisId: string,
+    limit: number,
+  ): Promise<{
+    total: number;
+    recent: Pick<GptAnalysisEntity, 'id' | 'gptScore' | 'gptGrade' | 'createdAt'>[];
+  }> {
+    const rows = await this.analyses.query<
+      {
+        id: string;
+        gpt_score: number;
+        gpt_grade: GptAnalysisEntity['gptGrade'];
+        created_at: Date;
+        total: string;
+      }[]
+    >(
+      `SELECT id, gpt_score, gpt_grade, created_at, count(*) OVER () AS total
+         FROM gpt_analyses WHERE devis_id = $1 ORDER BY created_at DESC LIMIT $2`,
+      [devisId, limit],
+    );
+    return {
+      total: rows.length ? Number(rows[0].total) : 0,
+      recent: rows.map((r) => ({
+        id: r.id,
+        gptScore: r.gpt_score,
+        gptGrade: r.gpt_grade,
+        createdAt: r.created_at,
+      })),
+    };
   }
 
   perDay(days: number): Promise<{ day: string; analyses: string; average_score: string | null }[]> {

@@ -51,10 +51,7 @@ export class GptAnalysesService {
       c.totalHtCents += l.totalHtCents;
       categories.set(l.category, c);
     }
-    const [recent, analysisCount] = await Promise.all([
-      this.repo.listByDevis(d.id, 5),
-      this.repo.countByDevis(d.id),
-    ]);
+    const { recent, total: analysisCount } = await this.repo.recentByDevis(d.id, 5);
     const page = lines.slice(linesOffset, linesOffset + linesLimit);
     return {
       id: d.id,
