@@ -21,6 +21,19 @@ export class AccessGuard implements CanActivate {
     private readonly moduleRef: ModuleRef,
   ) {}
 
+  private readonly guards = new Map<symbol, CanActivate>();
+
+  /** The credential guard of a policy, looked up once (a non-strict lookup scans every module). */
+  private guardFor(policy: AccessPolicy): CanActivate {
+    const token = policy === 'gpt-key' ? GPT_KEY_GUARD : USER_TOKEN_GUARD;
+    let guard = this.guards.get(token);
+    if (!guard) {
+      guard = this.moduleRef.get<CanActivate>(token, { strict: false });
+      this.guards.set(token, guard);
+    }
+    return guard;
+  }
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const targets = [context.getHandler(), context.getClass()];
@@ -34,9 +47,7 @@ export class AccessGuard implements CanActivate {
       // A route nobody declared a policy for is closed, not open.
       throw new DomainException('FORBIDDEN', 'This route has no access policy');
     }
-    const guardToken = policy === 'gpt-key' ? GPT_KEY_GUARD : USER_TOKEN_GUARD;
-    const guard = this.moduleRef.get<CanActivate>(guardToken, { strict: false });
-    await guard.canActivate(context);
+    await this.guardFor(policy).canActivate(context);
 
     const principal = context.switchToHttp().getRequest<AppRequest>().principal;
     if (policy === 'gpt-key') return principal?.kind === 'gpt-key';
