@@ -1,0 +1,598 @@
+'use strict';
+// GET /api/gpt/devis/:id (a quote with 20 lines and 7 analyses, on PostgreSQL) served by the app
+// against the same route served by a bare node:http + pg server (bench/lib/bare-devis-server.js,
+// its own process) doing the same queries and the same JSON. Goal: the app keeps ≥ 0.60 of the
+// bare server's requests/s.
+const assert = require('node:assert/strict');
+const { fork } = require('node:child_process');
+const { readFileSync } = require('node:fs');
+const path = require('node:path');
+const { fire, summarize } = require('../lib/load');
+const { settledActivity, sleep } = require('../lib/postgres');
+const { fmt } = require('../lib/report');
+
+const GOAL_RATIO = 0.6;
+/** Cores used by other processes (PostgreSQL serving the bench left out) above which runs are flagged. */
+const DISTURBED_CPU = 0.15;
+/** MAX_RATE_LIMIT in src/gpt-keys/gpt-keys.service.ts: far above what one run can send. */
+const RATE_LIMIT = 1_000_000;
+/** Statements per request the two servers may differ by before the SQL is reported as different. */
+const SQL_TOLERANCE = 0.05;
+const LINE_COUNT = 20;
+const ANALYSIS_COUNT = 7;
+/** The app's pool size on PostgreSQL (src/config/database.config.ts), DATABASE_POOL_SIZE else 10. */
+const POOL_SIZE = Number(process.env.DATABASE_POOL_SIZE || 10);
+const KEY_PATTERN = /torp_gpt_[A-Za-z0-9]{64}/;
+const ID_PATTERN = /\(id ([0-9a-f-]{36})\)/;
+const PASSWORD_PATTERN = /Password \(shown once, save it now\): (\S+)/;
+const BARE_SERVER = path.join(__dirname, '..', 'lib', 'bare-devis-server.js');
+
+// ---- test data ---------------------------------------------------------------------------------
+
+/** [category, description, quantity, unit, unit price HT (cents), TVA %]: 20 lines. */
+const LINES = [
+  ['plomberie', 'Dépose et évacuation de l’ancienne baignoire en fonte', 1, 'forfait', 28000, 10],
+  ['plomberie', 'Receveur de douche extra-plat 90 × 120 cm, fourniture et pose', 1, 'u', 64500, 10],
+  ['plomberie', 'Mitigeur thermostatique de douche avec colonne', 1, 'u', 38900, 10],
+  ['plomberie', 'Remplacement du ballon d’eau chaude 200 L thermodynamique', 1, 'u', 245000, 5.5],
+  ['plomberie', 'Alimentation PER et évacuations PVC, reprise complète', 14.5, 'ml', 4200, 10],
+  [
+    'électricité',
+    'Mise en conformité du tableau électrique (NF C 15-100)',
+    1,
+    'forfait',
+    132000,
+    10,
+  ],
+  ['électricité', 'Création de circuits prises et éclairage salle de bains', 3, 'u', 18500, 10],
+  ['électricité', 'Sèche-serviettes électrique 750 W à inertie', 1, 'u', 42900, 10],
+  ['électricité', 'Spots LED encastrés IP65, fourniture et pose', 6, 'u', 6500, 10],
+  ['maçonnerie', 'Ouverture d’un mur porteur avec pose d’un IPN', 1, 'forfait', 385000, 10],
+  ['maçonnerie', 'Chape de ravoirage et reprise du sol', 8.75, 'm²', 3800, 10],
+  ['carrelage', 'Carrelage grès cérame 60 × 60 au sol, pose droite', 8.75, 'm²', 7200, 10],
+  ['carrelage', 'Faïence murale 30 × 60, hauteur 2,10 m', 21.4, 'm²', 6800, 10],
+  ['carrelage', 'Étanchéité sous carrelage (système SPEC) zone douche', 6.3, 'm²', 4500, 10],
+  ['peinture', 'Peinture plafond, deux couches, finition mate', 8.75, 'm²', 2400, 10],
+  ['peinture', 'Peinture murs hors faïence, impression et deux couches', 12.6, 'm²', 2600, 10],
+  ['menuiserie', 'Porte intérieure postformée 83 cm avec huisserie', 1, 'u', 41000, 10],
+  ['menuiserie', 'Fenêtre PVC double vitrage 60 × 95, Uw ≤ 1,3', 1, 'u', 89000, 5.5],
+  ['isolation', 'Isolation des murs par l’intérieur, laine de verre 120 mm', 18.2, 'm²', 5900, 5.5],
+  [
+    'nettoyage',
+    'Protection du chantier, nettoyage et évacuation des gravats',
+    1,
+    'forfait',
+    45000,
+    20,
+  ],
+];
+
+function devisBody(reference) {
+  assert.equal(LINES.length, LINE_COUNT);
+  return {
+    reference,
+    title: 'Rénovation complète salle de bains et ouverture séjour',
+    status: 'sent',
+    company: { name: 'Rénov Habitat SARL', siret: '73282932000074' },
+    client: { name: 'M. et Mme Martin', postcode: '69003', city: 'Lyon' },
+    issueDate: '2025-03-14',
+    validUntil: '2025-04-13',
+    metadata: { source: 'bench', chantier: { etage: 2, ascenseur: false }, delaiSemaines: 6 },
+    lines: LINES.map(([category, description, quantity, unit, unitPriceHtCents, tvaRate]) => ({
+      description,
+      category,
+      quantity,
+      unit,
+      unitPriceHtCents,
+      tvaRate,
+    })),
+  };
+}
+
+function analysisBody(devisId, i) {
+  const score = 58 + 4 * i;
+  return {
+    devisId,
+    gptScore: score,
+    gptGrade: score >= 80 ? 'A' : score >= 65 ? 'B' : 'C',
+    confidence: 70 + i,
+    analysis: {
+      summary: `Analyse ${i + 1} : devis détaillé, prix dans la moyenne lyonnaise ; décennale à vérifier.`,
+      strengths: ['Lignes détaillées par corps de métier', 'TVA réduite correctement appliquée'],
+      weaknesses: ['Ouverture du mur porteur sans note de calcul jointe'],
+      priceAssessment: { verdict: 'fair', comment: 'Dans la fourchette du marché.' },
+    },
+    recommendations: [
+      {
+        type: 'assurance',
+        priority: 'high',
+        title: 'Attestation décennale',
+        description: 'Exiger l’attestation d’assurance décennale en cours de validité.',
+      },
+      {
+        type: 'technique',
+        priority: 'medium',
+        title: 'Note de calcul IPN',
+        description: 'Demander la note de calcul du bureau d’études pour le mur porteur.',
+      },
+    ],
+  };
+}
+
+// ---- HTTP helpers ------------------------------------------------------------------------------
+
+async function call(method, url, { token, body } = {}) {
+  const res = await fetch(url, {
+    method,
+    headers: {
+      ...(token && { authorization: `Bearer ${token}` }),
+      ...(body && { 'content-type': 'application/json' }),
+    },
+    body: body && JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, text, headers: res.headers };
+}
+
+async function expectStatus(method, url, status, options) {
+  const res = await call(method, url, options);
+  if (res.status !== status) {
+    throw new Error(
+      `${method} ${url} answered ${res.status}, expected ${status}: ${res.text.slice(0, 500)}`,
+    );
+  }
+  return res;
+}
+
+/** A staff user (created with the CLI, which prints its generated password), a devis, analyses. */
+async function createData(ctx, key) {
+  const base = ctx.server.baseUrl;
+  const email = `bench-devis-${ctx.mode.id}@example.com`;
+  const out = await ctx.cli(['user:create', '--email', email, '--role', 'staff']);
+  const password = PASSWORD_PATTERN.exec(out)?.[1];
+  if (!password) throw new Error(`no password in the output of user:create:\n${out}`);
+  const login = await expectStatus('POST', `${base}/api/auth/login`, 200, {
+    body: { email, password },
+  });
+  const { token } = JSON.parse(login.text);
+
+  const created = await expectStatus('POST', `${base}/api/devis`, 201, {
+    token,
+    body: devisBody(`BENCH-DEVIS-${ctx.mode.id.toUpperCase()}`),
+  });
+  const devisId = JSON.parse(created.text).id;
+  for (let i = 0; i < ANALYSIS_COUNT; i++) {
+    await expectStatus('POST', `${base}/api/gpt/analysis`, 201, {
+      token: key,
+      body: analysisBody(devisId, i),
+    });
+  }
+  return devisId;
+}
+
+// ---- the bare server ---------------------------------------------------------------------------
+
+/**
+ * Forks bench/lib/bare-devis-server.js on the bench database; resolves once it listens.
+ * `nodeArgs` are BENCH_SERVER_NODE_ARGS, so a --cpu-prof run profiles both servers.
+ */
+async function startBare(databaseUrl, { nodeArgs = [], timeoutMs = 15_000 } = {}) {
+  const child = fork(BARE_SERVER, [], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, BARE_POOL_SIZE: String(POOL_SIZE) },
+    execArgv: nodeArgs,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  let output = '';
+  const keep = (c) => (output = (output + c).slice(-16_384));
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  let exit = null;
+  const exited = new Promise((resolve) =>
+    child.once('exit', (code, signal) => resolve((exit = { code, signal }))),
+  );
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`bare server not ready after ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    child.once('message', (m) => {
+      clearTimeout(timer);
+      resolve(m.ready);
+    });
+    void exited.then((e) => {
+      clearTimeout(timer);
+      reject(new Error(`bare server exited during start (${JSON.stringify(e)}): ${output}`));
+    });
+  }).catch((err) => {
+    child.kill('SIGKILL');
+    process.removeListener('exit', killOnExit);
+    throw err;
+  });
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    pid: child.pid,
+    output: () => output,
+    async stop(graceMs = 10_000) {
+      if (!exit) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+        await exited;
+        clearTimeout(timer);
+      }
+      process.removeListener('exit', killOnExit);
+      return exit;
+    },
+  };
+}
+
+// ---- CPU of the PostgreSQL backends serving the bench database ---------------------------------
+
+/** Clock ticks per second of /proc/<pid>/stat (as in bench/lib/load.js). */
+const CLOCK_TICKS = 100;
+
+function processCpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU time (ms) of every backend connected to the bench database, by pid; null off Linux or when
+ * PostgreSQL is on another machine (its pids are not ours to read).
+ */
+async function backendCpu(admin, dbName, pgUrl) {
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(new URL(pgUrl).hostname)) return null;
+  const { rows } = await admin.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [
+    dbName,
+  ]);
+  const cpu = new Map();
+  for (const { pid } of rows) {
+    const ms = processCpuMs(pid);
+    if (ms === null) return null;
+    cpu.set(pid, ms);
+  }
+  return cpu;
+}
+
+/** CPU the backends present at `before` used since (backends opened meanwhile are missed). */
+function backendCpuDelta(before, after) {
+  if (!before || !after) return null;
+  let ms = 0;
+  for (const [pid, t0] of before) if (after.has(pid)) ms += after.get(pid) - t0;
+  return ms;
+}
+
+// ---- measurement -------------------------------------------------------------------------------
+
+/**
+ * Like measureAlternating (bench/lib/load.js), but each target carries its own server pid (two
+ * server processes here) and the CPU of PostgreSQL's backends is measured and taken out of
+ * "other CPU": serving these queries is part of the work measured, not a disturbance.
+ */
+async function measureAlternating(targets, { duration, rounds, log, admin, dbName, pgUrl, load }) {
+  const runs = new Map(targets.map((t) => [t.route, []]));
+  const perRound = duration / rounds;
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? targets : [...targets].reverse();
+    for (const target of order) {
+      const before = await backendCpu(admin, dbName, pgUrl);
+      const run = await fire(target, { ...load, serverPid: target.pid, duration: perRound });
+      run.pgCpuMs = backendCpuDelta(before, await backendCpu(admin, dbName, pgUrl));
+      if (run.otherCpuMs !== null && run.pgCpuMs !== null) {
+        run.otherCpuMs = Math.max(0, run.otherCpuMs - run.pgCpuMs);
+      }
+      log(
+        `  round ${round + 1}/${rounds} ${target.label}: ${Math.round(run.completed / run.seconds)} req/s`,
+      );
+      runs.get(target.route).push(run);
+      await sleep(500);
+    }
+  }
+  return runs;
+}
+
+/** summarize() plus the PostgreSQL backends' CPU (cores, and µs per request). */
+function summarizeWithPg(runs) {
+  const s = summarize(runs);
+  const known = runs.every((r) => r.pgCpuMs !== null);
+  const pgMs = runs.reduce((acc, r) => acc + (r.pgCpuMs ?? 0), 0);
+  s.pgCpu = known ? pgMs / (s.seconds * 1000) : null;
+  s.pgCpuPerRequestUs = known ? (pgMs * 1000) / s.completed : null;
+  return s;
+}
+
+function loadProblems(label, s) {
+  const problems = [];
+  if (s.non2xx > 0)
+    problems.push(`${label}: ${s.non2xx} non-2xx (${JSON.stringify(s.statusCodes)})`);
+  if (s.errors > 0) problems.push(`${label}: ${s.errors} errors (${s.timeouts} timeouts)`);
+  return problems;
+}
+
+/**
+ * PostgreSQL 15 publishes a backend's counters at most once a second while it works, and those
+ * left pending when it goes idle only PGSTAT_IDLE_INTERVAL (10 s) later: wait until nothing moved
+ * for longer than that.
+ */
+const settled = (admin, dbName) =>
+  settledActivity(admin, dbName, { quietMs: 11_000, timeoutMs: 90_000 });
+
+/**
+ * Warm-ups of exactly `amount` requests per target, with the database's transactions counted
+ * around each: every statement outside a transaction commits one, so this gives the statements
+ * per request (plus, for the app, its batched usage flushes and key-cache reloads: a few in
+ * thousands of requests).
+ */
+async function warmUp(targets, { admin, dbName, db, amount, load, log }) {
+  const results = {};
+  let before = await settled(admin, dbName);
+  for (const target of targets) {
+    const own0 = db.statements;
+    const run = await fire(target, { ...load, serverPid: target.pid, amount });
+    log(`  warm-up ${target.label}: ${Math.round(run.completed / run.seconds)} req/s`);
+    const after = await settled(admin, dbName);
+    results[target.route] = {
+      run,
+      statementsPerRequest:
+        (after.commits - before.commits - (db.statements - own0)) / run.completed,
+      rollbacks: after.rollbacks - before.rollbacks,
+    };
+    before = after;
+  }
+  return results;
+}
+
+/** Both answers must carry the same content: same devis, lines, totals, analyses. */
+async function checkSameContent(app, bare) {
+  const a = await expectStatus('GET', app.url, 200, { token: app.token });
+  const b = await expectStatus('GET', bare.url, 200);
+  const appJson = JSON.parse(a.text);
+  const bareJson = JSON.parse(b.text);
+  assert.deepStrictEqual(bareJson, appJson, 'the bare server and the app answer different content');
+  assert.equal(appJson.lineCount, LINE_COUNT);
+  assert.equal(appJson.lines.length, LINE_COUNT);
+  assert.equal(appJson.analysisCount, ANALYSIS_COUNT);
+  assert.equal(appJson.previousAnalyses.length, 5);
+  return {
+    bodyBytes: { app: Buffer.byteLength(a.text), bare: Buffer.byteLength(b.text) },
+    identicalBytes: a.text === b.text,
+    headers: { app: [...a.headers.keys()], bare: [...b.headers.keys()] },
+  };
+}
+
+async function run(ctx) {
+  const { server, options, db, admin, dbName, log } = ctx;
+  const out = await ctx.cli(['gpt:create-key', `Bench devis ${ctx.mode.id}`, String(RATE_LIMIT)]);
+  const key = KEY_PATTERN.exec(out)?.[0];
+  const keyId = ID_PATTERN.exec(out)?.[1];
+  if (!key || !keyId) throw new Error(`no key in the output of gpt:create-key:\n${out}`);
+
+  const devisId = await createData(ctx, key);
+  log(`  devis ${devisId}: ${LINE_COUNT} lines, ${ANALYSIS_COUNT} analyses`);
+
+  const databaseUrl = new URL(options.pgUrl);
+  databaseUrl.pathname = `/${dbName}`;
+  const bareServer = await startBare(databaseUrl.toString(), {
+    nodeArgs: options.serverNodeArgs,
+  });
+  try {
+    const route = `/api/gpt/devis/${devisId}`;
+    const app = {
+      route: 'app',
+      label: 'app GET /api/gpt/devis/:id',
+      url: `${server.baseUrl}${route}`,
+      headers: { authorization: `Bearer ${key}` },
+      token: key,
+      pid: server.pid,
+    };
+    const bare = {
+      route: 'bare',
+      label: 'bare node:http + pg',
+      url: `${bareServer.baseUrl}${route}`,
+      pid: bareServer.pid,
+    };
+    const load = { connections: options.connections, pipelining: options.pipelining };
+    const problems = [];
+
+    const content = await checkSameContent(app, bare);
+    log(
+      `  content check: same JSON content (${content.bodyBytes.app} bytes; ` +
+        `${content.identicalBytes ? 'byte-identical' : 'bytes differ'})`,
+    );
+
+    log(`  warm-up: ${options.warmupRequests} requests per server`);
+    const warm = await warmUp([bare, app], {
+      admin,
+      dbName,
+      db,
+      amount: options.warmupRequests,
+      load,
+      log,
+    });
+    const statements = {};
+    for (const target of [bare, app]) {
+      const w = warm[target.route];
+      problems.push(...loadProblems(`warm-up ${target.label}`, w.run));
+      statements[target.route] = w.statementsPerRequest;
+      if (w.rollbacks > 0) problems.push(`warm-up ${target.label}: ${w.rollbacks} rollbacks`);
+    }
+
+    log(`  measuring ${options.duration} s per server in ${options.rounds} alternating rounds`);
+    const runs = await measureAlternating([bare, app], {
+      duration: options.duration,
+      rounds: options.rounds,
+      log,
+      admin,
+      dbName,
+      pgUrl: options.pgUrl,
+      load,
+    });
+    const bareS = summarizeWithPg(runs.get('bare'));
+    const appS = summarizeWithPg(runs.get('app'));
+    problems.push(...loadProblems(bare.label, bareS), ...loadProblems(app.label, appS));
+    // Still the same answer after the load.
+    await checkSameContent(app, bare).catch((err) =>
+      problems.push(`after the runs: ${err.message}`),
+    );
+    await ctx.forgetRateLimit?.(keyId);
+
+    const ratio = appS.rps / bareS.rps;
+    const perRequest = (s) =>
+      s.serverCpuPerRequestUs !== null && s.pgCpuPerRequestUs !== null
+        ? s.serverCpuPerRequestUs + s.pgCpuPerRequestUs
+        : null;
+    const otherCpu = Math.max(bareS.otherCpu ?? 0, appS.otherCpu ?? 0);
+    // The app's batched usage flushes add a few statements per thousand requests.
+    const sameSql = Math.abs(statements.app - statements.bare) <= SQL_TOLERANCE;
+    return {
+      mode: ctx.mode,
+      devisId,
+      bare: bareS,
+      app: appS,
+      ratio,
+      cpuRatio:
+        bareS.serverCpuPerRequestUs && appS.serverCpuPerRequestUs
+          ? bareS.serverCpuPerRequestUs / appS.serverCpuPerRequestUs
+          : null,
+      stackCpuRatio:
+        perRequest(bareS) && perRequest(appS) ? perRequest(bareS) / perRequest(appS) : null,
+      goalMet: ratio >= GOAL_RATIO,
+      disturbed: otherCpu > DISTURBED_CPU ? otherCpu : null,
+      statements,
+      sameSql,
+      content,
+      problems,
+    };
+  } finally {
+    const exit = await bareServer.stop();
+    if (exit?.code !== 0)
+      log(`warning: the bare server exited with ${JSON.stringify(exit)}: ${bareServer.output()}`);
+  }
+}
+
+function summary(r) {
+  return [
+    `[${r.mode.id}] app / bare GET /api/gpt/devis/:id = ${fmt.ratio(r.ratio)} ` +
+      `(${fmt.int(r.app.rps)} / ${fmt.int(r.bare.rps)} req/s): ` +
+      (r.goalMet ? `PASS (goal ≥ ${GOAL_RATIO})` : `MISSED the goal of ≥ ${GOAL_RATIO}`),
+    `[${r.mode.id}] p50/p99 ms: bare ${fmt.ms(r.bare.p50)}/${fmt.ms(r.bare.p99)}, ` +
+      `app ${fmt.ms(r.app.p50)}/${fmt.ms(r.app.p99)}`,
+    `[${r.mode.id}] SQL statements per request: app ${r.statements.app.toFixed(2)}, bare ${r.statements.bare.toFixed(2)}; ` +
+      `content check: same JSON (${r.content.identicalBytes ? 'byte-identical' : 'same content, bytes differ'})`,
+    ...(r.sameSql
+      ? []
+      : [
+          `[${r.mode.id}] warning: the app and the bare server no longer run the same SQL ` +
+            `(statements per request differ): update bench/lib/bare-devis-server.js`,
+        ]),
+    ...(r.disturbed
+      ? [`[${r.mode.id}] warning: other processes used ${fmt.pct(r.disturbed)} of a core meanwhile`]
+      : []),
+    ...r.problems.map((p) => `[${r.mode.id}] PROBLEM: ${p}`),
+  ];
+}
+
+function routeRow(label, s) {
+  return `| ${label} | ${fmt.int(s.rps)} | ${fmt.ms(s.p50)} | ${fmt.ms(s.p99)} | ${fmt.int(s.non2xx)} | ${fmt.int(s.errors)} | ${fmt.int(s.completed)} | ${fmt.int(s.serverCpuPerRequestUs)} | ${fmt.int(s.pgCpuPerRequestUs)} | ${fmt.pct(s.serverCpu)} | ${fmt.pct(s.pgCpu)} | ${fmt.pct(s.loadCpu)} | ${fmt.pct(s.otherCpu)} |`;
+}
+
+function renderMode(r) {
+  const lines = [
+    `### Rate-limit storage: ${r.mode.label}`,
+    '',
+    '| Server | req/s | p50 ms | p99 ms | non-2xx | errors | requests | server CPU µs/req | PostgreSQL CPU µs/req | server CPU | PostgreSQL CPU | autocannon CPU | other CPU |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    routeRow('bare `node:http` + `pg`', r.bare),
+    routeRow('app (key auth + rate limit + usage count)', r.app),
+    '',
+    `- **Ratio** app / bare req/s: **${fmt.ratio(r.ratio)}** (goal ≥ ${GOAL_RATIO}): ` +
+      `**${r.goalMet ? 'PASS' : 'FAIL'}**. Per round, req/s: bare ` +
+      `${r.bare.perRoundRps.map(fmt.int).join(', ')}; app ${r.app.perRoundRps.map(fmt.int).join(', ')}. ` +
+      `CPU cost ratios (bare µs/req ÷ app µs/req): server process alone ${r.cpuRatio ? fmt.ratio(r.cpuRatio) : 'n/a'}, ` +
+      `server + PostgreSQL ${r.stackCpuRatio ? fmt.ratio(r.stackCpuRatio) : 'n/a'}.`,
+    `- **SQL statements per request** (transactions committed on the bench database during a warm-up of an exact ` +
+      `number of requests): app ${r.statements.app.toFixed(2)}, bare ${r.statements.bare.toFixed(2)}: ` +
+      (r.sameSql
+        ? 'the same queries.'
+        : "**they differ: the bare server no longer mirrors the app's SQL, so the ratio compares more than " +
+          'the framework (update bench/lib/bare-devis-server.js).**'),
+    `- **Content check** (before and after the runs): the bare server's JSON equals the app's ` +
+      `(deep equality: same devis id, ${LINE_COUNT} lines, totals, formatted amounts, categories, ` +
+      `${ANALYSIS_COUNT} analyses counted and 5 listed); ` +
+      (r.content.identicalBytes
+        ? `the bodies are even byte-identical (${fmt.int(r.content.bodyBytes.app)} bytes).`
+        : `bodies of ${fmt.int(r.content.bodyBytes.app)} (app) and ${fmt.int(r.content.bodyBytes.bare)} (bare) bytes.`) +
+      ` Response headers: app ${r.content.headers.app.length} (${r.content.headers.app.join(', ')}); ` +
+      `bare ${r.content.headers.bare.length} (${r.content.headers.bare.join(', ')}).`,
+  ];
+  if (r.disturbed) {
+    lines.push(
+      '',
+      `**Disturbed run:** other processes used ${fmt.pct(r.disturbed)} of a core during the measurement ` +
+        `(builds, tests): req/s and latencies are lower and noisier than on a quiet machine; prefer a rerun.`,
+    );
+  }
+  if (r.problems.length > 0) {
+    lines.push(
+      '',
+      '**Problems (figures or checks not valid):**',
+      ...r.problems.map((p) => `- ${p}`),
+    );
+  }
+  return lines.join('\n');
+}
+
+function render(results, meta) {
+  const o = meta.options;
+  const m = meta.machine;
+  return [
+    '## GPT devis read: app vs bare node:http + pg',
+    '',
+    `Goal: \`GET /api/gpt/devis/:id\` (a quote of ${LINE_COUNT} lines with ${ANALYSIS_COUNT} analyses, on PostgreSQL) ` +
+      `keeps ≥ ${GOAL_RATIO} of the requests/s of a bare \`node:http\` + \`pg\` server answering the same route ` +
+      `with the same JSON.`,
+    '',
+    `Run ${meta.date} on ${m.cores} CPUs (${m.cpuModel}), ${m.memoryGiB.toFixed(1)} GiB RAM, ${m.os}; ` +
+      `Node ${m.node}; PostgreSQL ${meta.pgVersion}${meta.redisVersion ? `; Redis ${meta.redisVersion}` : ''}. ` +
+      `App: \`node dist/src/main.js\`, NODE_ENV=production, LOG_LEVEL=warn, a fresh database, a GPT key ` +
+      `limited to ${fmt.int(RATE_LIMIT)}/h (nothing throttled). Bare: [bench/lib/bare-devis-server.js](lib/bare-devis-server.js) ` +
+      `in its own process, a \`pg\` Pool of ${POOL_SIZE} like the app's, on the same database. ` +
+      `Load: autocannon ${meta.autocannonVersion} in the bench process, ${o.connections} connections, pipelining ${o.pipelining}, ` +
+      `${o.warmupRequests} warm-up requests per server, then ${o.duration} s per server in ${o.rounds} alternating rounds.`,
+    '',
+    'What each does per request. Both run the same two SQL statements one after the other: the devis ' +
+      'with its lines aggregated to JSON by PostgreSQL (`json_agg`), then the 5 latest analyses with their ' +
+      'count (`count(*) OVER ()`); then compute the TVA breakdown, category totals and French-formatted ' +
+      "amounts, and JSON.stringify. The bare server copies the SQL of the app's `DevisRepository.findWithLines` " +
+      'and `GptAnalysesRepository.recentByDevis`; the statements per request below check that the two still ' +
+      'match. The app also authenticates the Bearer key (cached), applies the per-key hourly rate limit, ' +
+      'counts usage (batched), validates the query string, runs Express middleware (helmet, CORS, request ' +
+      'logging, ETag) and sends more headers (listed below); the bare server does none of that (that is the ' +
+      'point of the comparison) and only knows this route by id.',
+    '',
+    ...results.flatMap((r) => [renderMode(r), '']),
+    `Reading the figures: autocannon, both servers and PostgreSQL share the ${m.cores} cores, so absolute ` +
+      `req/s are lower than on dedicated machines; the ratio is what the goal is about. "server CPU" is the ` +
+      `measured server process's CPU time over the run's wall time (100 % = one core); "PostgreSQL CPU" is ` +
+      `that of the backends connected to the bench database (the queries' cost); "other CPU" is what the rest ` +
+      `of the machine used meanwhile (builds, tests).`,
+    '',
+    `Reproduce: \`${meta.command}\``,
+  ].join('\n');
+}
+
+module.exports = {
+  id: 'gpt-devis',
+  title: 'GPT devis read: app vs bare node:http + pg',
+  run,
+  summary,
+  render,
+  /** A result whose figures cannot be trusted makes the bench exit non-zero. */
+  valid: (r) => r.problems.length === 0,
+};
