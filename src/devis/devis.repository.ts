@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { escapeLike } from '../common/text';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
@@ -121,14 +122,6 @@ export class DevisRepository {
     });
   }
 
-  referenceTaken(reference: string, exceptId?: string): Promise<boolean> {
-    const qb = this.repo
-      .createQueryBuilder('d')
-      .where('upper(d.reference) = upper(:reference)', { reference });
-    if (exceptId) qb.andWhere('d.id <> :exceptId', { exceptId });
-    return qb.getExists();
-  }
-
   search(s: DevisSearch): Promise<[DevisEntity[], number]> {
     const qb = this.repo.createQueryBuilder('d');
     if (s.reference)
@@ -170,5 +163,3 @@ export class DevisRepository {
     return ((await this.repo.delete({ id })).affected ?? 0) > 0;
   }
 }
-
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isUuid } from '../common/text';
 import { QueryFailedError } from 'typeorm';
 import { DomainException, FieldError } from '../common/errors/domain.exception';
 import {
@@ -16,8 +17,6 @@ import {
   UpdateDevisDto,
 } from './dto/devis.dto';
 import { DevisEntity } from './entities/devis.entity';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Quotes: create, search, read, change, delete; totals always recomputed from the lines. */
 @Injectable()
@@ -102,13 +101,13 @@ export class DevisService {
 
   /** By id, or by reference (users and GPTs name quotes by reference). */
   async get(idOrRef: string, withLines = true): Promise<DevisEntity> {
-    const devis = UUID.test(idOrRef)
+    const devis = isUuid(idOrRef)
       ? await this.repo.findById(idOrRef, withLines)
       : await this.repo.findByReference(idOrRef.trim(), withLines);
     if (!devis) {
       throw new DomainException(
         'NOT_FOUND',
-        `No devis found with ${UUID.test(idOrRef) ? 'id' : 'reference'} "${idOrRef.slice(0, 60)}". Check the reference with the user.`,
+        `No devis found with ${isUuid(idOrRef) ? 'id' : 'reference'} "${idOrRef.slice(0, 60)}". Check the reference with the user.`,
       );
     }
     return devis;

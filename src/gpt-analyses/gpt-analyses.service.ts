@@ -4,7 +4,7 @@ import type { AuthenticatedGptKey } from '../common/auth/principal';
 import { sha256Hex } from '../common/crypto';
 import { DomainException } from '../common/errors/domain.exception';
 import { bpToPercent, computeTotals, formatEuros } from '../devis/devis-math';
-import { DevisLineResponseDto } from '../devis/dto/devis-response.dto';
+import { DevisLineResponseDto, partiesOf } from '../devis/dto/devis-response.dto';
 import { DevisService } from '../devis/devis.service';
 import { AnalysisResponseDto } from './dto/analysis-response.dto';
 import { CreateAnalysisDto } from './dto/create-analysis.dto';
@@ -58,8 +58,7 @@ export class GptAnalysesService {
       reference: d.reference,
       title: d.title,
       status: d.status,
-      company: { name: d.companyName, siret: d.companySiret },
-      client: { name: d.clientName, postcode: d.clientPostcode, city: d.clientCity },
+      ...partiesOf(d),
       issueDate: d.issueDate,
       validUntil: d.validUntil,
       totals: {

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { isUuid } from '../common/text';
 import type { ConfigType } from '@nestjs/config';
 import type { AuthenticatedGptKey } from '../common/auth/principal';
 import { sha256Hex } from '../common/crypto';
@@ -30,7 +31,6 @@ export interface IssuedGptKey {
 }
 
 export const MAX_RATE_LIMIT = 1_000_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** GPT key lifecycle and authentication; used alike by the HTTP API and the CLI. */
 @Injectable()
@@ -74,7 +74,7 @@ export class GptKeysService {
   }
 
   async get(id: string): Promise<GptApiKeyEntity> {
-    const key = UUID.test(id) ? await this.repo.findById(id) : null;
+    const key = isUuid(id) ? await this.repo.findById(id) : null;
     if (!key) throw DomainException.notFound('GPT API key');
     return key;
   }
@@ -85,7 +85,7 @@ export class GptKeysService {
    */
   async resolve(ref: string): Promise<GptApiKeyEntity> {
     const value = ref.trim();
-    if (UUID.test(value)) return this.get(value);
+    if (isUuid(value)) return this.get(value);
     if (this.format.isWellFormed(value)) {
       const key = await this.repo.findByHash(sha256Hex(value));
       if (!key) throw new DomainException('NOT_FOUND', 'No GPT API key matches that key');

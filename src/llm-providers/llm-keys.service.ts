@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { isUuid } from '../common/text';
 import type { ConfigType } from '@nestjs/config';
 import type { AuthenticatedUser } from '../common/auth/principal';
 import { DomainException } from '../common/errors/domain.exception';
@@ -8,8 +9,6 @@ import { LlmApiKeyEntity, LlmProvider } from './entities/llm-api-key.entity';
 import { LlmKeysRepository, LlmKeyWrite } from './llm-keys.repository';
 import { isPlausibleKey, keyFormatHint, visiblePrefix } from './provider-key-format';
 import { SecretBox, SecretUnreadableError } from './secret-box';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface RotationReport {
   total: number;
@@ -60,7 +59,7 @@ export class LlmKeysService {
   }
 
   async get(user: AuthenticatedUser, id: string): Promise<LlmApiKeyEntity> {
-    const key = UUID.test(id)
+    const key = isUuid(id)
       ? await this.repo.find(id, user.role === 'admin' ? undefined : user.id)
       : null;
     if (!key) throw DomainException.notFound('LLM API key');

@@ -43,6 +43,14 @@ export class DevisLineResponseDto {
   }
 }
 
+/** The contractor and the client of a devis, as every devis response shows them. */
+export function partiesOf(d: DevisEntity): { company: CompanyDto; client: ClientDto } {
+  return {
+    company: { name: d.companyName, siret: d.companySiret },
+    client: { name: d.clientName, postcode: d.clientPostcode, city: d.clientCity },
+  };
+}
+
 export class TotalsDto {
   @ApiProperty({ example: 145000 })
   htCents: number;
@@ -146,8 +154,7 @@ export class DevisResponseDto {
       reference: d.reference,
       title: d.title,
       status: d.status,
-      company: { name: d.companyName, siret: d.companySiret },
-      client: { name: d.clientName, postcode: d.clientPostcode, city: d.clientCity },
+      ...partiesOf(d),
       currency: d.currency,
       totals: { htCents: d.totalHtCents, tvaCents: d.totalTvaCents, ttcCents: d.totalTtcCents },
       issueDate: d.issueDate,

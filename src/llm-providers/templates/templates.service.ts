@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isUuid } from '../../common/text';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/principal';
@@ -6,8 +7,6 @@ import { DomainException } from '../../common/errors/domain.exception';
 import { LlmPromptTemplateEntity } from '../entities/llm-prompt-template.entity';
 import { renderTemplate } from './template-render';
 import { CreateTemplateDto, UpdateTemplateDto } from './template.dto';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Each user's prompt templates; another user's template is answered 404. */
 @Injectable()
@@ -22,7 +21,7 @@ export class TemplatesService {
   }
 
   async get(user: AuthenticatedUser, id: string) {
-    const t = UUID.test(id) ? await this.repo.findOne({ where: { id, userId: user.id } }) : null;
+    const t = isUuid(id) ? await this.repo.findOne({ where: { id, userId: user.id } }) : null;
     if (!t) throw DomainException.notFound('Template');
     return t;
   }
