@@ -68,6 +68,14 @@ async function runMode(mode, { scenarios, options, database, admin, build, redis
     port: await freePort(),
     redisUrl: mode.redisUrl,
   });
+  // A scenario may need something running before the server starts (e.g. a loopback LLM
+  // provider whose URL goes into the server's environment): its `prepare` does that.
+  const prepared = new Map();
+  for (const scenario of scenarios.filter((s) => s.prepare)) {
+    const p = await scenario.prepare({ options, log, defer: (l, fn) => cleanup.defer(l, fn) });
+    Object.assign(env, p.env);
+    prepared.set(scenario.id, p);
+  }
   log(`Starting the server: ${mode.label}`);
   const server = await startServer({ build, env, nodeArgs: options.serverNodeArgs });
   const stopServer = cleanup.defer('stop the server', () => server.stop());
@@ -92,7 +100,7 @@ async function runMode(mode, { scenarios, options, database, admin, build, redis
   const results = new Map();
   for (const scenario of scenarios) {
     log(`Scenario ${scenario.id} [${mode.id}]`);
-    const result = await scenario.run(ctx);
+    const result = await scenario.run({ ...ctx, prepared: prepared.get(scenario.id) });
     results.set(scenario.id, result);
     scenario.summary(result).forEach((line) => log(line));
   }
@@ -100,6 +108,7 @@ async function runMode(mode, { scenarios, options, database, admin, build, redis
   await closeDb();
   log('Stopping the server (SIGTERM)');
   const exit = await stopServer();
+  for (const p of prepared.values()) await p.stop?.();
   if (exit?.code !== 0) {
     log(`warning: the server did not exit cleanly (${JSON.stringify(exit)}):\n${server.output()}`);
   }

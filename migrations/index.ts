@@ -2,6 +2,10 @@ import { Foundation1763769600000 } from './1763769600000-Foundation';
 import { DevisAndAnalyses1763856000000 } from './1763856000000-DevisAndAnalyses';
 import { LlmKeyVault1763942400000 } from './1763942400000-LlmKeyVault';
 import { LlmUsageConversationsTemplates1764028800000 } from './1764028800000-LlmUsageConversationsTemplates';
+import { Chat1764115200000 } from './1764115200000-Chat';
+import { AdminSessions1764201600000 } from './1764201600000-AdminSessions';
+import { Feedback1764288000000 } from './1764288000000-Feedback';
+import { GptKeyUsageDaily1764374400000 } from './1764374400000-GptKeyUsageDaily';
 
 /** Applied in this order; add each new migration class here. */
 export const migrations = [
@@ -9,4 +13,8 @@ export const migrations = [
   DevisAndAnalyses1763856000000,
   LlmKeyVault1763942400000,
   LlmUsageConversationsTemplates1764028800000,
+  Chat1764115200000,
+  AdminSessions1764201600000,
+  Feedback1764288000000,
+  GptKeyUsageDaily1764374400000,
 ];

@@ -1,11 +1,15 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { AdminPanelModule } from './admin-panel/admin-panel.module';
 import { AuthModule } from './auth/auth.module';
+import { ChatModule } from './chat/chat.module';
 import { CommonModule } from './common/common.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { LoggingModule } from './common/logging/logging.module';
 import { allConfigs } from './config';
 import { DatabaseModule } from './database/database.module';
 import { DevisModule } from './devis/devis.module';
+import { FeedbackModule } from './feedback/feedback.module';
 import { GptAnalysesModule } from './gpt-analyses/gpt-analyses.module';
 import { GptKeysModule } from './gpt-keys/gpt-keys.module';
 import { GptSchemaModule } from './gpt-schema/gpt-schema.module';
@@ -25,6 +29,7 @@ import { UsersModule } from './users/users.module';
     LoggingModule,
     DatabaseModule.forRoot({ role: 'own', migrate: true }),
     CommonModule,
+    MetricsModule,
     HealthModule,
     UsersModule,
     AuthModule,
@@ -35,6 +40,9 @@ import { UsersModule } from './users/users.module';
     LlmProvidersModule,
     LlmUsageModule,
     LlmTemplatesModule,
+    FeedbackModule,
+    ChatModule,
+    AdminPanelModule.forRootAsync(),
   ],
 })
 export class AppModule {}

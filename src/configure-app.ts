@@ -15,19 +15,20 @@ export function configureApp(app: NestExpressApplication): AppConfig {
   app.useLogger(app.get(Logger));
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  // JSON APIs: no ETag (hashing every body for conditional GETs no client of ours sends).
+  app.disable('etag');
+  // Every endpoint takes JSON; forms exist only in the back-office, which parses its own.
   app.useBodyParser('json', { limit: config.bodyLimit });
-  app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
   app.use(
     helmet({
       // TLS ends at the platform's proxy; forcing https sub-resources would break /docs on http.
       contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
     }),
   );
-  app.enableCors(
-    config.corsOrigins.length > 0
-      ? { origin: config.corsOrigins, exposedHeaders: EXPOSED_HEADERS, maxAge: 600 }
-      : { origin: false },
-  );
+  // No CORS_ORIGINS: no cross-origin access, and no CORS middleware on every request.
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({ origin: config.corsOrigins, exposedHeaders: EXPOSED_HEADERS, maxAge: 600 });
+  }
   setupSwagger(app, config);
   return config;
 }

@@ -1,4 +1,4 @@
-import { bearer, createGptKey, startTestApp, TestApp } from './support/test-app';
+import { bearer, createGptKey, mistype, startTestApp, TestApp } from './support/test-app';
 
 describe('Foundation: errors, health, docs, HTTP hardening', () => {
   let t: TestApp;
@@ -148,7 +148,7 @@ describe('Foundation: errors, health, docs, HTTP hardening', () => {
     const res = await t
       .http()
       .get('/api/gpt/me')
-      .set(bearer(plaintext.slice(0, -1) + 'Z'))
+      .set(bearer(mistype(plaintext)))
       .expect(401);
     expect(JSON.stringify(res.body)).not.toContain(plaintext.slice(9, 30));
   });

@@ -5,6 +5,7 @@ import {
   bearer,
   createGptKey,
   loginAs,
+  mistype,
   query,
   sleep,
   startTestApp,
@@ -46,7 +47,7 @@ describe('GptKeys: Bearer auth, hourly limits, usage, admin API', () => {
 
     it('malformed key (bad checksum), refused without a lookup', async () => {
       const { plaintext } = await createGptKey(t);
-      const typo = plaintext.slice(0, -1) + (plaintext.endsWith('A') ? 'B' : 'A');
+      const typo = mistype(plaintext);
       await expect401(bearer(typo), 'GPT_KEY_MALFORMED', plaintext.slice(9));
     });
 

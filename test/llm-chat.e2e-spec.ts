@@ -221,6 +221,55 @@ describe('LLM chat proxy (fake providers on loopback)', () => {
       expect(fake.callsTo('groq')).toHaveLength(2);
     });
 
+    it.each(['openai', 'anthropic'] as const)(
+      'retries a %s stream dropped before its first delta, and sends the text once',
+      async (provider) => {
+        fake.fail(provider, { kind: 'cut', afterDeltas: 0 });
+        const res = await chat(alice.token, { provider, message: 'cut early', stream: true });
+        expect(res.status).toBe(200);
+        const events = sseEvents(res.text);
+        const text = events
+          .filter((e) => e.type === 'delta')
+          .map((e) => e.text)
+          .join('');
+        expect(text).toBe(fakeReply(provider));
+        expect(events.pop()).toMatchObject({ type: 'done' });
+        expect(fake.callsTo(provider)).toHaveLength(2);
+      },
+    );
+
+    it.each(['openai', 'anthropic'] as const)(
+      'never retries a %s stream dropped after its first delta: error event, logged as error',
+      async (provider) => {
+        fake.fail(provider, { kind: 'cut', afterDeltas: 1 });
+        const res = await chat(alice.token, { provider, message: 'cut late', stream: true });
+        expect(res.status).toBe(200);
+        const events = sseEvents(res.text);
+        expect(events.map((e) => e.type)).toEqual(['delta', 'error']);
+        expect(events[0].text).toBe('Hello ');
+        expect(events[1]).toMatchObject({ type: 'error', code: 'PROVIDER_ERROR' });
+        expect(String(events[1].message)).toMatch(new RegExp(`^${provider} `));
+        expect(fake.callsTo(provider)).toHaveLength(1);
+        const rows = await usageRows(
+          `error_code = 'PROVIDER_ERROR' AND streamed AND provider = $1`,
+          [provider],
+        );
+        expect(rows).toHaveLength(1);
+        expect(rows[0]).toMatchObject({ status: 'error', key_id: keyIds[provider] });
+        expect(rows[0].ttft_ms).not.toBeNull();
+        // What the provider produced before the cut is estimated, not logged as free.
+        expect(rows[0].completion_tokens).toBeGreaterThan(0);
+      },
+    );
+
+    it('retries a plain call whose connection drops, then answers', async () => {
+      fake.fail('groq', { kind: 'cut', afterDeltas: 0 });
+      const res = await chat(alice.token, { provider: 'groq', message: 'drop me' });
+      expect(res.status).toBe(200);
+      expect(res.body.data.response).toBe(fakeReply('groq'));
+      expect(fake.callsTo('groq')).toHaveLength(2);
+    });
+
     it('gives up after LLM_MAX_RETRIES retries with 502', async () => {
       fake.fail(
         'groq',

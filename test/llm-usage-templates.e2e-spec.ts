@@ -1,3 +1,4 @@
+import { usageRecord } from './support/llm-usage-fixtures';
 import {
   LlmUsageRecorder,
   type LlmUsageRecord,
@@ -20,24 +21,7 @@ describe('LlmProviders: usage log aggregates and prompt templates', () => {
   });
   afterAll(() => t?.close());
 
-  const log = (over: Partial<LlmUsageRecord>): LlmUsageRecord => ({
-    userId: alice.user.id,
-    keyId: null,
-    provider: 'openai',
-    model: 'gpt-4-turbo-preview',
-    promptTokens: 100,
-    completionTokens: 75,
-    totalTokens: 175,
-    costMicroUsd: 3_250,
-    latencyMs: 800,
-    ttftMs: null,
-    status: 'success',
-    errorCode: null,
-    conversationId: null,
-    streamed: false,
-    isMock: false,
-    ...over,
-  });
+  const log = (over: Partial<LlmUsageRecord>) => usageRecord({ userId: alice.user.id, ...over });
 
   describe('GET /api/llm/usage', () => {
     beforeAll(async () => {

@@ -185,4 +185,4 @@ function summarize(runs) {
   };
 }
 
-module.exports = { fire, measureAlternating, summarize, stopActiveRun };
+module.exports = { fire, measureAlternating, summarize, stopActiveRun, processCpuMs, machineCpuMs };

@@ -9,7 +9,8 @@ const RESULTS_FILE = path.join(__dirname, '..', 'RESULTS.md');
 
 const HEADER = `# Benchmarks
 
-Written by \`npm run bench\` (scripts/bench.js; scenarios in bench/scenarios/). Each section is
+Written by \`npm run bench\` (scripts/bench.js; scenarios in bench/scenarios/) and
+\`npm run bench:startup\` (scripts/bench-startup.js). Each section is
 regenerated when its scenario runs; sections of scenarios not run are kept as they were.
 `;
 
@@ -29,7 +30,10 @@ function readSections(file) {
 function writeResults(scenarios, rendered, file = RESULTS_FILE) {
   const previous = readSections(file);
   const parts = [HEADER];
-  for (const { id } of scenarios) {
+  // The file's order, then new sections; sections of other scripts (bench:startup) stay.
+  const ids = [...previous.keys()];
+  for (const { id } of scenarios) if (!ids.includes(id)) ids.push(id);
+  for (const id of ids) {
     const body = rendered.get(id) ?? previous.get(id);
     if (body !== undefined) parts.push(`${begin(id)}\n${body.trimEnd()}\n${end(id)}\n`);
   }
@@ -56,4 +60,23 @@ const fmt = {
   ratio: (n) => n.toFixed(3),
 };
 
-module.exports = { writeResults, machine, fmt, RESULTS_FILE };
+/**
+ * The lines every scenario section ends with when its figures need a caveat: a run disturbed
+ * by other processes (share of a core, or null), and problems that invalidate figures or checks.
+ */
+function caveatLines({ disturbed, problems }) {
+  const lines = [];
+  if (disturbed) {
+    lines.push(
+      '',
+      `**Disturbed run:** other processes used ${fmt.pct(disturbed)} of a core during the measurement ` +
+        `(builds, tests): req/s and latencies are lower and noisier than on a quiet machine; prefer a rerun.`,
+    );
+  }
+  if (problems.length > 0) {
+    lines.push('', '**Problems (figures or checks not valid):**', ...problems.map((p) => `- ${p}`));
+  }
+  return lines;
+}
+
+module.exports = { writeResults, machine, fmt, caveatLines, RESULTS_FILE };

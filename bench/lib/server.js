@@ -82,6 +82,7 @@ function serverEnv({ databaseUrl, port, redisUrl }) {
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
     ENCRYPTION_KEY: randomBytes(36).toString('base64url'), // 48 characters
+    ADMIN_COOKIE_SECRET: randomBytes(36).toString('base64url'),
     ADMIN_EMAIL: 'bench-admin@example.com',
     ADMIN_PASSWORD: randomBytes(18).toString('base64url'),
     REDIS_URL: redisUrl ?? '',

@@ -4,12 +4,12 @@
 // its own process) doing the same queries and the same JSON. Goal: the app keeps ≥ 0.60 of the
 // bare server's requests/s.
 const assert = require('node:assert/strict');
-const { fork } = require('node:child_process');
+const { startChildServer } = require('../lib/child-server');
 const { readFileSync } = require('node:fs');
 const path = require('node:path');
 const { fire, summarize } = require('../lib/load');
 const { settledActivity, sleep } = require('../lib/postgres');
-const { fmt } = require('../lib/report');
+const { caveatLines, fmt } = require('../lib/report');
 
 const GOAL_RATIO = 0.6;
 /** Cores used by other processes (PostgreSQL serving the bench left out) above which runs are flagged. */
@@ -176,55 +176,13 @@ async function createData(ctx, key) {
  * Forks bench/lib/bare-devis-server.js on the bench database; resolves once it listens.
  * `nodeArgs` are BENCH_SERVER_NODE_ARGS, so a --cpu-prof run profiles both servers.
  */
-async function startBare(databaseUrl, { nodeArgs = [], timeoutMs = 15_000 } = {}) {
-  const child = fork(BARE_SERVER, [], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, BARE_POOL_SIZE: String(POOL_SIZE) },
-    execArgv: nodeArgs,
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+function startBare(databaseUrl, { nodeArgs = [], timeoutMs = 15_000 } = {}) {
+  return startChildServer(BARE_SERVER, {
+    label: 'bare server',
+    env: { DATABASE_URL: databaseUrl, BARE_POOL_SIZE: String(POOL_SIZE) },
+    nodeArgs,
+    timeoutMs,
   });
-  let output = '';
-  const keep = (c) => (output = (output + c).slice(-16_384));
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  let exit = null;
-  const exited = new Promise((resolve) =>
-    child.once('exit', (code, signal) => resolve((exit = { code, signal }))),
-  );
-  const port = await new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`bare server not ready after ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    child.once('message', (m) => {
-      clearTimeout(timer);
-      resolve(m.ready);
-    });
-    void exited.then((e) => {
-      clearTimeout(timer);
-      reject(new Error(`bare server exited during start (${JSON.stringify(e)}): ${output}`));
-    });
-  }).catch((err) => {
-    child.kill('SIGKILL');
-    process.removeListener('exit', killOnExit);
-    throw err;
-  });
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    pid: child.pid,
-    output: () => output,
-    async stop(graceMs = 10_000) {
-      if (!exit) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-        await exited;
-        clearTimeout(timer);
-      }
-      process.removeListener('exit', killOnExit);
-      return exit;
-    },
-  };
 }
 
 // ---- CPU of the PostgreSQL backends serving the bench database ---------------------------------
@@ -531,20 +489,7 @@ function renderMode(r) {
       ` Response headers: app ${r.content.headers.app.length} (${r.content.headers.app.join(', ')}); ` +
       `bare ${r.content.headers.bare.length} (${r.content.headers.bare.join(', ')}).`,
   ];
-  if (r.disturbed) {
-    lines.push(
-      '',
-      `**Disturbed run:** other processes used ${fmt.pct(r.disturbed)} of a core during the measurement ` +
-        `(builds, tests): req/s and latencies are lower and noisier than on a quiet machine; prefer a rerun.`,
-    );
-  }
-  if (r.problems.length > 0) {
-    lines.push(
-      '',
-      '**Problems (figures or checks not valid):**',
-      ...r.problems.map((p) => `- ${p}`),
-    );
-  }
+  lines.push(...caveatLines(r));
   return lines.join('\n');
 }
 

@@ -3,7 +3,7 @@
 // GET /health/live. Goal: ≥ 0.90 of the bare route's requests/s, and no database write per request.
 const { fire, measureAlternating, summarize } = require('../lib/load');
 const { settledActivity, sleep, tableWrites, tableWritesDelta } = require('../lib/postgres');
-const { fmt } = require('../lib/report');
+const { caveatLines, fmt } = require('../lib/report');
 
 const GOAL_RATIO = 0.9;
 /** Cores used by other processes above which the figures are flagged as disturbed. */
@@ -255,20 +255,7 @@ function renderMode(r, options) {
       `${r.usage.usageConsistent ? 'consistent' : '**INCONSISTENT**'}. Rate limiter: ${fmt.int(r.rateLimit.hits)} hits ` +
       `counted for ${fmt.int(r.rateLimit.expected)} requests let through: ${r.rateLimit.consistent ? 'consistent' : '**different**'}.`,
   ];
-  if (r.disturbed) {
-    lines.push(
-      '',
-      `**Disturbed run:** other processes used ${fmt.pct(r.disturbed)} of a core during the measurement ` +
-        `(builds, tests): req/s and latencies are lower and noisier than on a quiet machine; prefer a rerun.`,
-    );
-  }
-  if (r.problems.length > 0) {
-    lines.push(
-      '',
-      '**Problems (figures or checks not valid):**',
-      ...r.problems.map((p) => `- ${p}`),
-    );
-  }
+  lines.push(...caveatLines(r));
   return lines.join('\n');
 }
 

@@ -2,4 +2,9 @@
 // The scenarios `npm run bench` runs, in this order (BENCH_SCENARIOS=id,… picks some).
 // A scenario exports { id, title, run(ctx) → result, summary(result) → lines,
 // render(results of every mode, meta) → markdown section, valid(result) → boolean }.
-module.exports = [require('./gpt-key-auth'), require('./gpt-devis')];
+module.exports = [
+  require('./gpt-key-auth'),
+  require('./gpt-devis'),
+  require('./llm-proxy'),
+  require('./chat-polling'),
+];

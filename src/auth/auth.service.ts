@@ -6,7 +6,7 @@ import { authConfig } from '../config';
 import type { AuthenticatedUser } from '../common/auth/principal';
 import { randomAlphanumeric, sha256Hex } from '../common/crypto';
 import { DomainException } from '../common/errors/domain.exception';
-import { UserEntity } from '../users/entities/user.entity';
+import { UserEntity, type UserRole } from '../users/entities/user.entity';
 import { PasswordHasher } from '../users/password-hasher';
 import { UsersService } from '../users/users.service';
 import { UserSessionEntity } from './entities/user-session.entity';
@@ -51,17 +51,18 @@ export class AuthService {
     if (!token.startsWith(SESSION_TOKEN_PREFIX)) {
       throw new DomainException('SESSION_INVALID', 'Invalid or expired session token');
     }
-    const row = await this.sessions
-      .createQueryBuilder('s')
-      .innerJoinAndSelect('s.user', 'u')
-      .where('s.tokenHash = :hash AND s.expiresAt > now() AND u.isActive = true', {
-        hash: sha256Hex(token),
-      })
-      .getOne();
-    if (!row?.user)
-      throw new DomainException('SESSION_INVALID', 'Invalid or expired session token');
-    const { id, email, name, role } = row.user;
-    return { id, email, name, role, sessionId: row.id };
+    // One indexed lookup, no entity hydration: this runs on every authenticated request.
+    const [row] = await this.sessions.query<
+      { session_id: string; id: string; email: string; name: string; role: UserRole }[]
+    >(
+      `SELECT s.id AS session_id, u.id, u.email, u.name, u.role
+         FROM user_sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.token_hash = $1 AND s.expires_at > now() AND u.is_active`,
+      [sha256Hex(token)],
+    );
+    if (!row) throw new DomainException('SESSION_INVALID', 'Invalid or expired session token');
+    const { id, email, name, role } = row;
+    return { id, email, name, role, sessionId: row.session_id };
   }
 
   async logout(sessionId: string): Promise<void> {

@@ -6,6 +6,8 @@ import { DatabaseModule } from '../database/database.module';
 import { DevisModule } from '../devis/devis.module';
 import { GptKeysCoreModule } from '../gpt-keys/gpt-keys.module';
 import { UsersModule } from '../users/users.module';
+import { DatabaseBackupService } from '../database/backup/database-backup.service';
+import { DbBackupCommand, DbRestoreCommand } from './commands/db-backup.commands';
 import { DbSeedCommand } from './commands/db-seed.command';
 import { MigrateCommand, RevertMigrationCommand } from './commands/db.commands';
 import {
@@ -42,6 +44,9 @@ import { LlmKeysCoreModule } from '../llm-providers/llm-providers.module';
     MigrateCommand,
     RevertMigrationCommand,
     DbSeedCommand,
+    DbBackupCommand,
+    DbRestoreCommand,
+    DatabaseBackupService,
     UserCreateCommand,
     GptSetupCommand,
     GptCreateKeyCommand,

@@ -4,24 +4,22 @@ import { AccessGuard } from './auth/access.guard';
 import { AllExceptionsFilter } from './errors/all-exceptions.filter';
 import { LifecycleState } from './lifecycle/lifecycle.state';
 import { createValidationPipe } from './http/validation.pipe';
-import { RateLimitGuard } from './rate-limit/rate-limit.guard';
-import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { RateLimitModule, RateLimitStorageModule } from './rate-limit/rate-limit.module';
 import { RedisModule } from './redis/redis.module';
 
 /**
- * Cross-cutting wiring. Guards run in the order listed: authenticate first, so the
- * rate limit can count per GPT key.
+ * Cross-cutting wiring: the one access guard (deny by default), the error filter, validation,
+ * Redis and the rate-limit storage every module counts its limits in.
  */
 @Global()
 @Module({
-  imports: [RedisModule, RateLimitModule],
+  imports: [RedisModule, RateLimitStorageModule, RateLimitModule],
   providers: [
     LifecycleState,
     { provide: APP_GUARD, useClass: AccessGuard },
-    { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
     { provide: APP_PIPE, useFactory: createValidationPipe },
   ],
-  exports: [LifecycleState],
+  exports: [LifecycleState, RateLimitStorageModule],
 })
 export class CommonModule {}

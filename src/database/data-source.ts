@@ -40,7 +40,9 @@ export async function openDataSource(
       ...base,
       url: config.url,
       ssl: config.ssl ? { rejectUnauthorized: true } : undefined,
-      extra: { connectionTimeoutMillis: 5_000 },
+      // Fail fast when the server is unreachable or the pool is exhausted: such requests get
+      // 503 + Retry-After (see isDatabaseUnavailable) within 2 s instead of hanging.
+      extra: { connectionTimeoutMillis: 2_000 },
     };
     const ds = new DataSource(options);
     await ds.initialize();

@@ -1,6 +1,11 @@
 import { UserSessionEntity } from '../auth/entities/user-session.entity';
+import { ChatMessageEntity } from '../chat/entities/chat-message.entity';
+import { ChatSessionEntity } from '../chat/entities/chat-session.entity';
+import { ChatSettingsEntity } from '../chat/entities/chat-settings.entity';
+import { UserUsageStatEntity } from '../chat/entities/user-usage-stat.entity';
 import { DevisLineEntity } from '../devis/entities/devis-line.entity';
 import { DevisEntity } from '../devis/entities/devis.entity';
+import { FeedbackEntity } from '../feedback/entities/feedback.entity';
 import { GptAnalysisEntity } from '../gpt-analyses/entities/gpt-analysis.entity';
 import { GptIdempotencyRecordEntity } from '../gpt-analyses/entities/gpt-idempotency-record.entity';
 import { GptApiKeyEntity } from '../gpt-keys/entities/gpt-api-key.entity';
@@ -27,4 +32,9 @@ export const entities = [
   LlmConversationEntity,
   LlmConversationMessageEntity,
   LlmPromptTemplateEntity,
+  ChatSessionEntity,
+  ChatMessageEntity,
+  UserUsageStatEntity,
+  ChatSettingsEntity,
+  FeedbackEntity,
 ];

@@ -12,5 +12,6 @@ import { GptAnalysesService } from './gpt-analyses.service';
   imports: [DevisModule, TypeOrmModule.forFeature([GptAnalysisEntity, GptIdempotencyRecordEntity])],
   controllers: [GptActionsController, GptAnalysesStatsController],
   providers: [GptAnalysesService, GptAnalysesRepository],
+  exports: [GptAnalysesService],
 })
 export class GptAnalysesModule {}

@@ -112,9 +112,11 @@ export class GptAnalysesRepository {
 
   perDay(days: number): Promise<{ day: string; analyses: string; average_score: string | null }[]> {
     return this.analyses.query(
+      // UTC days, whatever the server's time zone (the back-office charts use the same days).
       `SELECT to_char(d.day, 'YYYY-MM-DD') AS day, count(a.id) AS analyses, round(avg(a.gpt_score), 1) AS average_score
-         FROM generate_series(date_trunc('day', now()) - make_interval(days => $1 - 1), date_trunc('day', now()), interval '1 day') AS d(day)
-         LEFT JOIN gpt_analyses a ON a.created_at >= d.day AND a.created_at < d.day + interval '1 day'
+         FROM generate_series((now() AT TIME ZONE 'UTC')::date - ($1 - 1), (now() AT TIME ZONE 'UTC')::date, interval '1 day') AS d(day)
+         LEFT JOIN gpt_analyses a ON a.created_at >= d.day AT TIME ZONE 'UTC'
+                                 AND a.created_at < (d.day + interval '1 day') AT TIME ZONE 'UTC'
         GROUP BY d.day ORDER BY d.day`,
       [days],
     );

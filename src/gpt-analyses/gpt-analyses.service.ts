@@ -151,21 +151,28 @@ export class GptAnalysesService {
     }
   }
 
+  /** Analyses per UTC day over the last `days` days, oldest first (zero days included). */
+  async perDay(
+    days: number,
+  ): Promise<{ day: string; analyses: number; averageScore: number | null }[]> {
+    return (await this.repo.perDay(days)).map((d) => ({
+      day: d.day,
+      analyses: Number(d.analyses),
+      averageScore: d.average_score === null ? null : Number(d.average_score),
+    }));
+  }
+
   async stats(days: number): Promise<AnalysisStatsDto> {
     const [perDay, top, perKey] = await Promise.all([
-      this.repo.perDay(days),
+      this.perDay(days),
       this.repo.topDevis(days),
       this.repo.perKey(days),
     ]);
     const num = (v: string | null) => (v === null ? null : Number(v));
     return {
       days,
-      totalAnalyses: perDay.reduce((s, d) => s + Number(d.analyses), 0),
-      perDay: perDay.map((d) => ({
-        day: d.day,
-        analyses: Number(d.analyses),
-        averageScore: num(d.average_score),
-      })),
+      totalAnalyses: perDay.reduce((s, d) => s + d.analyses, 0),
+      perDay,
       topDevis: top.map((t) => ({
         devisId: t.devis_id,
         reference: t.reference,

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import type { ConfigType } from '@nestjs/config';
 import type Redis from 'ioredis';
 import type { AuthenticatedGptKey } from '../common/auth/principal';
-import { REDIS } from '../common/redis/redis.module';
+import { REDIS, subscribeToChannel } from '../common/redis/redis.module';
 import { gptConfig } from '../config';
 
 export interface CachedGptKey extends AuthenticatedGptKey {
@@ -29,6 +29,12 @@ export class GptKeyCache implements OnModuleInit, OnApplicationShutdown {
     @Inject(gptConfig.KEY) private readonly config: ConfigType<typeof gptConfig>,
     @Inject(REDIS) private readonly redis: Redis | null,
   ) {}
+
+  /** The cached record of a hash (null: known to be unknown), or undefined if not cached. */
+  peek(hash: string): CachedGptKey | null | undefined {
+    const hit = this.entries.get(hash);
+    return hit && hit.until > Date.now() ? hit.key : undefined;
+  }
 
   async get(hash: string, load: () => Promise<CachedGptKey | null>): Promise<CachedGptKey | null> {
     const now = Date.now();
@@ -70,16 +76,15 @@ export class GptKeyCache implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit() {
     if (!this.redis) return;
-    // Queue SUBSCRIBE until Redis is reachable; ioredis re-subscribes after reconnects.
-    this.subscriber = this.redis.duplicate({
-      enableOfflineQueue: true,
-      maxRetriesPerRequest: null,
-    });
-    this.subscriber.on('error', () => undefined); // the main client already reports outages
-    this.subscriber.on('message', (_channel: string, keyId: string) => this.drop(keyId));
-    this.subscriber.subscribe(CHANNEL).catch((err: Error) => {
-      this.logger.warn(`Not subscribed to key changes (${err.message}); relying on the cache TTL`);
-    });
+    this.subscriber = subscribeToChannel(
+      this.redis,
+      CHANNEL,
+      (keyId) => this.drop(keyId),
+      (err) =>
+        this.logger.warn(
+          `Not subscribed to key changes (${err.message}); relying on the cache TTL`,
+        ),
+    );
   }
 
   async onApplicationShutdown() {

@@ -23,8 +23,13 @@ export class GptKeyFormat {
     return { plaintext, hash: sha256Hex(plaintext), displayPrefix: this.displayPrefix(plaintext) };
   }
 
+  /** Prefix, length and alphabet only (no checksum). */
+  hasShape(candidate: string): boolean {
+    return this.pattern.test(candidate);
+  }
+
   isWellFormed(candidate: string): boolean {
-    if (!this.pattern.test(candidate)) return false;
+    if (!this.hasShape(candidate)) return false;
     const body = candidate.slice(this.prefix.length);
     const random = body.slice(0, RANDOM_LENGTH);
     return body.slice(RANDOM_LENGTH) === this.checksum(random);

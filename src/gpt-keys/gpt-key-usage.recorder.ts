@@ -32,12 +32,14 @@ export class GptKeyUsageRecorder implements OnModuleInit, BeforeApplicationShutd
   }
 
   record(keyId: string, at = new Date()): void {
-    const delta = this.pending.get(keyId);
+    const day = at.toISOString().slice(0, 10);
+    const slot = `${keyId}/${day}`;
+    const delta = this.pending.get(slot);
     if (delta) {
       delta.count += 1;
       delta.lastUsedAt = at;
     } else {
-      this.pending.set(keyId, { keyId, count: 1, lastUsedAt: at });
+      this.pending.set(slot, { keyId, day, count: 1, lastUsedAt: at });
     }
   }
 
@@ -55,9 +57,10 @@ export class GptKeyUsageRecorder implements OnModuleInit, BeforeApplicationShutd
       await this.repo.addUsage(batch);
     } catch (err) {
       for (const d of batch) {
-        const now = this.pending.get(d.keyId);
-        this.pending.set(d.keyId, {
-          keyId: d.keyId,
+        const slot = `${d.keyId}/${d.day}`;
+        const now = this.pending.get(slot);
+        this.pending.set(slot, {
+          ...d,
           count: d.count + (now?.count ?? 0),
           lastUsedAt: now?.lastUsedAt ?? d.lastUsedAt,
         });

@@ -1,10 +1,8 @@
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
-import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { GPT_KEY_GUARD } from '../common/auth/access.guard';
 import { GptApiKeyEntity } from './entities/gpt-api-key.entity';
-import { GptKeyGuard, GptKeyStrategy, GptKeyUsageInterceptor } from './gpt-key.strategy';
+import { GptKeyGuard } from './gpt-key.guard';
 import { GptKeyCache } from './gpt-key-cache';
 import { GptKeyUsageRecorder } from './gpt-key-usage.recorder';
 import { GptKeysAdminController } from './gpt-keys-admin.controller';
@@ -21,12 +19,11 @@ import { GptMeController } from './gpt-me.controller';
 export class GptKeysCoreModule {}
 
 @Module({
-  imports: [PassportModule, GptKeysCoreModule],
+  imports: [GptKeysCoreModule],
   controllers: [GptKeysAdminController, GptMeController],
   providers: [
-    GptKeyStrategy,
+    // The global AccessGuard hands GPT-key routes to this guard (auth, hourly limit, usage).
     { provide: GPT_KEY_GUARD, useClass: GptKeyGuard },
-    { provide: APP_INTERCEPTOR, useClass: GptKeyUsageInterceptor },
   ],
   exports: [GptKeysCoreModule],
 })

@@ -6,6 +6,8 @@ import { GptApiKeyEntity } from './entities/gpt-api-key.entity';
 
 export interface UsageDelta {
   keyId: string;
+  /** UTC day (YYYY-MM-DD) the requests were made on. */
+  day: string;
   count: number;
   lastUsedAt: Date;
 }
@@ -69,19 +71,35 @@ export class GptKeysRepository {
   }
 
   /** Adds batched usage in one statement; never moves last_used_at backwards. */
+  /**
+   * Adds batched request counts: the key's total and last use, and its count per day, in one
+   * transaction. Counts of a key deleted meanwhile are dropped.
+   */
   async addUsage(deltas: UsageDelta[]): Promise<void> {
     if (deltas.length === 0) return;
-    await this.repo.query(
-      `UPDATE gpt_api_keys AS k
-          SET usage_count = k.usage_count + u.n,
-              last_used_at = GREATEST(k.last_used_at, u.t)
-         FROM unnest($1::uuid[], $2::bigint[], $3::timestamptz[]) AS u(id, n, t)
-        WHERE k.id = u.id`,
-      [
-        deltas.map((d) => d.keyId),
-        deltas.map((d) => d.count),
-        deltas.map((d) => d.lastUsedAt.toISOString()),
-      ],
-    );
+    const params = [
+      deltas.map((d) => d.keyId),
+      deltas.map((d) => d.day),
+      deltas.map((d) => d.count),
+      deltas.map((d) => d.lastUsedAt.toISOString()),
+    ];
+    const rows = `unnest($1::uuid[], $2::date[], $3::bigint[], $4::timestamptz[]) AS u(id, day, n, t)`;
+    await this.repo.manager.transaction(async (m) => {
+      await m.query(
+        `UPDATE gpt_api_keys AS k
+            SET usage_count = k.usage_count + u.n,
+                last_used_at = GREATEST(k.last_used_at, u.t)
+           FROM (SELECT id, sum(n) AS n, max(t) AS t FROM ${rows} GROUP BY id) AS u
+          WHERE k.id = u.id`,
+        params,
+      );
+      await m.query(
+        `INSERT INTO gpt_key_usage_daily (key_id, day, request_count)
+         SELECT u.id, u.day, u.n FROM ${rows} JOIN gpt_api_keys k ON k.id = u.id
+         ON CONFLICT (key_id, day)
+         DO UPDATE SET request_count = gpt_key_usage_daily.request_count + EXCLUDED.request_count`,
+        params,
+      );
+    });
   }
 }

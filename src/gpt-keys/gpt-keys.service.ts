@@ -3,6 +3,7 @@ import { isUuid } from '../common/text';
 import type { ConfigType } from '@nestjs/config';
 import type { AuthenticatedGptKey } from '../common/auth/principal';
 import { sha256Hex } from '../common/crypto';
+import { toPlainText } from '../common/plain-text';
 import { DomainException } from '../common/errors/domain.exception';
 import { gptConfig } from '../config';
 import { GptApiKeyEntity } from './entities/gpt-api-key.entity';
@@ -185,36 +186,36 @@ export class GptKeysService {
     return { key, plaintext, previous: await this.get(old.id) };
   }
 
-  /** Checks a Bearer key: format and checksum first (no lookup), then the cached record. */
+  /**
+   * Checks a Bearer key in two steps, so the common case costs no promise: `cachedKey` answers
+   * a key seen in the last seconds from memory (by its hash); only when it returns undefined
+   * does the caller await `authenticate`, which checks the format and checksum first (a junk
+   * key costs no lookup) and then loads the key. Both throw the same 401 domain errors.
+   */
+  cachedKey(plaintext: string): AuthenticatedGptKey | undefined {
+    if (!this.format.hasShape(plaintext)) throw malformedKey();
+    const key = this.cache.peek(sha256Hex(plaintext));
+    return key === undefined ? undefined : usable(key);
+  }
+
+  /** The key after `cachedKey` missed: checksum, then the database (through the cache). */
   async authenticate(plaintext: string): Promise<AuthenticatedGptKey> {
-    if (!this.format.isWellFormed(plaintext)) {
-      throw new DomainException(
-        'GPT_KEY_MALFORMED',
-        'Malformed API key: check that it was copied whole',
-      );
-    }
+    if (!this.format.isWellFormed(plaintext)) throw malformedKey();
     const hash = sha256Hex(plaintext);
     const key = await this.cache.get(hash, async () => {
       const row = await this.repo.findByHash(hash);
       return row ? toCached(row) : null;
     });
-    if (!key) throw new DomainException('GPT_KEY_INVALID', 'Invalid API key');
-    if (!key.isActive)
-      throw new DomainException('GPT_KEY_INACTIVE', 'This API key has been deactivated');
-    if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) {
-      throw new DomainException(
-        'GPT_KEY_EXPIRED',
-        `This API key expired on ${key.expiresAt.toISOString()}`,
-      );
-    }
-    const { id, name, displayPrefix, rateLimitPerHour, expiresAt } = key;
-    return { id, name, displayPrefix, rateLimitPerHour, expiresAt };
+    return usable(key);
   }
 
   private checkName(name: string): string {
-    const trimmed = (name ?? '').trim();
+    const trimmed = toPlainText(name ?? '');
     if (trimmed.length < 1 || trimmed.length > 100) {
-      throw new DomainException('VALIDATION_FAILED', 'Key name must be 1 to 100 characters');
+      throw new DomainException(
+        'VALIDATION_FAILED',
+        'Key name must be 1 to 100 characters of text (markup is removed)',
+      );
     }
     return trimmed;
   }
@@ -242,6 +243,28 @@ export class GptKeysService {
     }
     return expiresAt;
   }
+}
+
+/** The key if it may be used now (the cached record itself: callers only read it). */
+function usable(key: CachedGptKey | null): AuthenticatedGptKey {
+  if (!key) throw new DomainException('GPT_KEY_INVALID', 'Invalid API key');
+  if (!key.isActive) {
+    throw new DomainException('GPT_KEY_INACTIVE', 'This API key has been deactivated');
+  }
+  if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) {
+    throw new DomainException(
+      'GPT_KEY_EXPIRED',
+      `This API key expired on ${key.expiresAt.toISOString()}`,
+    );
+  }
+  return key;
+}
+
+function malformedKey(): DomainException {
+  return new DomainException(
+    'GPT_KEY_MALFORMED',
+    'Malformed API key: check that it was copied whole',
+  );
 }
 
 function toCached(row: GptApiKeyEntity): CachedGptKey {

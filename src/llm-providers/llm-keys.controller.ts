@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiBody,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -16,8 +17,11 @@ import {
   CreateLlmKeyDto,
   ListLlmKeysQueryDto,
   LlmKeyResponseDto,
+  LlmKeyTestResultDto,
+  TestLlmKeyDto,
   UpdateLlmKeyDto,
 } from './dto/llm-key.dto';
+import { LlmKeyTestService } from './llm-key-test.service';
 import { LlmKeysService } from './llm-keys.service';
 
 const KeyId = () => ApiParam({ name: 'id', format: 'uuid' });
@@ -27,7 +31,10 @@ const KeyId = () => ApiParam({ name: 'id', format: 'uuid' });
 @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such key among yours' })
 @Controller('api/llm/keys')
 export class LlmKeysController {
-  constructor(private readonly keys: LlmKeysService) {}
+  constructor(
+    private readonly keys: LlmKeysService,
+    private readonly tester: LlmKeyTestService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Your provider keys (admins: everyone’s), without the keys themselves' })
@@ -73,5 +80,48 @@ export class LlmKeysController {
   @ApiNoContentResponse()
   async remove(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string) {
     await this.keys.remove(user, id);
+  }
+
+  @Post(':id/test')
+  @HttpCode(200)
+  @KeyId()
+  @ApiOperation({
+    summary: 'Check a key with one minimal real call (1 output token, no retry)',
+    description:
+      'Always 200 when the test ran: `ok` says whether the provider accepted the key. A failure ' +
+      'is reported with our own code and message (401/403 → PROVIDER_KEY_REJECTED, 429 → ' +
+      'PROVIDER_RATE_LIMITED, 5xx or network → PROVIDER_ERROR, no answer within min(LLM_TIMEOUT_MS, ' +
+      '15 s) → PROVIDER_TIMEOUT), never the provider’s body. The call is logged in ' +
+      'llm_usage_logs (it costs a few tokens) and is not refused by the monthly budget.',
+  })
+  @ApiBody({ type: TestLlmKeyDto, required: false })
+  @ApiOkResponse({
+    type: LlmKeyTestResultDto,
+    examples: {
+      accepted: {
+        summary: 'The provider answered',
+        value: { ok: true, provider: 'openai', model: 'gpt-4o-mini', latencyMs: 412 },
+      },
+      rejected: {
+        summary: 'The provider refused the key',
+        value: {
+          ok: false,
+          provider: 'openai',
+          model: 'gpt-4o-mini',
+          latencyMs: 95,
+          error: {
+            code: 'PROVIDER_KEY_REJECTED',
+            message: 'openai rejected the key (HTTP 401): check or replace it',
+          },
+        },
+      },
+    },
+  })
+  test(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id') id: string,
+    @Body() dto: TestLlmKeyDto,
+  ): Promise<LlmKeyTestResultDto> {
+    return this.tester.test(user, id, dto);
   }
 }

@@ -24,6 +24,16 @@ export class LlmKeysRepository {
     });
   }
 
+  /** A user's active keys for a provider, with their ciphertext: one query per chat call. */
+  activeWithCiphertext(userId: string, provider: LlmProvider): Promise<LlmApiKeyEntity[]> {
+    return this.repo
+      .createQueryBuilder('k')
+      .addSelect('k.encryptedKey')
+      .where('k.userId = :userId AND k.provider = :provider AND k.isActive', { userId, provider })
+      .orderBy('k.createdAt', 'ASC')
+      .getMany();
+  }
+
   hasKeyFor(userId: string, provider: LlmProvider): Promise<boolean> {
     return this.repo.exists({ where: { userId, provider } });
   }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { toPlainText } from '../common/plain-text';
 import { isUuid } from '../common/text';
 import type { ConfigType } from '@nestjs/config';
 import type { AuthenticatedUser } from '../common/auth/principal';
@@ -40,7 +41,7 @@ export class LlmKeysService {
       {
         userId: user.id,
         provider: dto.provider,
-        name: dto.name.trim(),
+        name: keyName(dto.name),
         encryptedKey: this.box.encrypt(apiKey),
         keyPrefix: visiblePrefix(dto.provider, apiKey),
         isActive: true,
@@ -73,7 +74,7 @@ export class LlmKeysService {
   ): Promise<LlmApiKeyEntity> {
     const key = await this.get(user, id);
     const values: LlmKeyWrite = {};
-    if (dto.name !== undefined) values.name = dto.name.trim();
+    if (dto.name !== undefined) values.name = keyName(dto.name);
     if (dto.apiKey !== undefined) {
       const apiKey = this.checkKey(key.provider, dto.apiKey);
       values.encryptedKey = this.box.encrypt(apiKey);
@@ -99,9 +100,14 @@ export class LlmKeysService {
     await this.repo.delete(key.id);
   }
 
+  /** A user's active keys for a provider, ciphertext loaded (for `reveal` without a query). */
+  activeKeys(userId: string, provider: LlmProvider): Promise<LlmApiKeyEntity[]> {
+    return this.repo.activeWithCiphertext(userId, provider);
+  }
+
   /** The plaintext of a key, for the moment of a provider call. A clear error if unreadable. */
   async reveal(key: LlmApiKeyEntity): Promise<string> {
-    const stored = await this.repo.encryptedKey(key.id);
+    const stored = key.encryptedKey ?? (await this.repo.encryptedKey(key.id));
     if (!stored) throw DomainException.notFound('LLM API key');
     try {
       return this.box.decrypt(stored);
@@ -185,3 +191,14 @@ function readable(box: SecretBox, stored: string): boolean {
 
 const toMicro = (usd: number | null | undefined) =>
   usd === undefined || usd === null ? null : Math.round(usd * 1_000_000);
+
+/** Key names are plain text like every stored text; nothing left once cleaned → 400. */
+function keyName(raw: string): string {
+  const name = toPlainText(raw);
+  if (name === '') {
+    throw new DomainException('VALIDATION_FAILED', 'Key name is empty once markup is removed', [
+      { field: 'name', messages: ['name must contain text, not only markup'] },
+    ]);
+  }
+  return name;
+}

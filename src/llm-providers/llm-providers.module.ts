@@ -9,12 +9,14 @@ import {
   LlmConversationMessageEntity,
 } from './entities/llm-conversation.entity';
 import { LlmUsageLogEntity } from './entities/llm-usage-log.entity';
+import { LlmKeyTestService } from './llm-key-test.service';
 import { LlmKeysController } from './llm-keys.controller';
 import { LlmKeysRepository } from './llm-keys.repository';
 import { LlmKeysService } from './llm-keys.service';
 import { LlmClient } from './providers/llm-client';
 import { LLM_PROVIDERS_SETTINGS } from './providers/llm-providers.settings';
 import { llmConfig, type LlmConfig } from '../config';
+import { LlmTemplatesModule } from './templates/templates.module';
 import { LlmUsageRecorder } from './usage/llm-usage.recorder';
 
 /** The key vault and the usage recorder, without HTTP parts (used by the CLI too). */
@@ -28,6 +30,7 @@ export class LlmKeysCoreModule {}
 @Module({
   imports: [
     LlmKeysCoreModule,
+    LlmTemplatesModule,
     TypeOrmModule.forFeature([LlmConversationEntity, LlmConversationMessageEntity]),
   ],
   controllers: [LlmKeysController, LlmChatController],
@@ -37,6 +40,8 @@ export class LlmKeysCoreModule {}
     LlmClient,
     LlmConversationsRepository,
     LlmChatService,
+    LlmKeyTestService,
   ],
+  exports: [LlmChatService],
 })
 export class LlmProvidersModule {}

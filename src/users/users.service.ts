@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
 import { randomAlphanumeric } from '../common/crypto';
+import { isUuid } from '../common/text';
 import { DomainException } from '../common/errors/domain.exception';
 import { UserEntity, UserRole, USER_ROLES } from './entities/user.entity';
 import { PasswordHasher } from './password-hasher';
@@ -67,6 +68,69 @@ export class UsersService {
       .addSelect('u.passwordHash')
       .where('lower(u.email) = :email AND u.isActive = true', { email: normalizeEmail(email) })
       .getOne();
+  }
+
+  findActiveByEmail(email: string): Promise<UserEntity | null> {
+    return this.users
+      .createQueryBuilder('u')
+      .where('lower(u.email) = :email AND u.isActive = true', { email: normalizeEmail(email) })
+      .getOne();
+  }
+
+  findById(id: string): Promise<UserEntity | null> {
+    return isUuid(id) ? this.users.findOne({ where: { id } }) : Promise.resolve(null);
+  }
+
+  /** Name, role and active flag (the back-office's user edit). */
+  async update(
+    id: string,
+    patch: { name?: string; role?: UserRole; isActive?: boolean },
+  ): Promise<UserEntity> {
+    const user = await this.findById(id);
+    if (!user) throw DomainException.notFound('User');
+    const values: Partial<UserEntity> = {};
+    if (patch.name !== undefined) {
+      const name = patch.name.trim();
+      if (name.length < 1 || name.length > 120) {
+        throw new DomainException('VALIDATION_FAILED', 'Name must be 1 to 120 characters');
+      }
+      values.name = name;
+    }
+    if (patch.role !== undefined) {
+      if (!USER_ROLES.includes(patch.role)) {
+        throw new DomainException(
+          'VALIDATION_FAILED',
+          `Role must be one of ${USER_ROLES.join(', ')}`,
+        );
+      }
+      values.role = patch.role;
+    }
+    if (patch.isActive !== undefined) values.isActive = patch.isActive;
+    if (Object.keys(values).length > 0) await this.users.update({ id }, values);
+    return (await this.findById(id))!;
+  }
+
+  /**
+   * Sets a new password (given, or generated and returned once) and ends the user's API
+   * sessions in the same transaction: whoever held the old password is logged out too.
+   */
+  async resetPassword(id: string, password?: string): Promise<{ generatedPassword?: string }> {
+    const user = await this.findById(id);
+    if (!user) throw DomainException.notFound('User');
+    const generatedPassword = password === undefined ? randomAlphanumeric(20) : undefined;
+    const next = password ?? generatedPassword!;
+    if (next.length < MIN_PASSWORD_LENGTH) {
+      throw new DomainException(
+        'VALIDATION_FAILED',
+        `Password must be at least ${MIN_PASSWORD_LENGTH} characters`,
+      );
+    }
+    const passwordHash = await this.hasher.hash(next);
+    await this.users.manager.transaction(async (m) => {
+      await m.update(UserEntity, { id }, { passwordHash });
+      await m.query('DELETE FROM user_sessions WHERE user_id = $1', [id]);
+    });
+    return { generatedPassword };
   }
 
   hasActiveAdmin(): Promise<boolean> {

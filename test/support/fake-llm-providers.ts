@@ -8,7 +8,12 @@ export type FakeFailure =
   | { kind: 'status'; status: number; retryAfter?: string }
   | { kind: 'slow'; ms: number }
   /** Streams one delta, then hangs until the client goes away. */
-  | { kind: 'stall' };
+  | { kind: 'stall' }
+  /**
+   * Drops the connection (a network failure): at once for a plain call; for a stream, after
+   * its headers and `afterDeltas` text deltas.
+   */
+  | { kind: 'cut'; afterDeltas: number };
 
 export interface FakeCall {
   provider: FakeProvider;
@@ -111,6 +116,10 @@ export class FakeLlmProviders {
       res.writeHead(failure.status, headers).end(errorBody(provider, failure.status, credential));
       return;
     }
+    if (failure?.kind === 'cut' && !call.body.stream) {
+      res.destroy();
+      return;
+    }
     if (failure?.kind === 'slow') {
       const closed = await Promise.race([
         sleep(failure.ms).then(() => false),
@@ -140,8 +149,14 @@ export class FakeLlmProviders {
       provider === 'anthropic'
         ? anthropicEvents(model, pieces)
         : openAiChunks(provider, model, pieces);
+    // Events before the first text delta: the role chunk, or message_start + content_block_start.
+    const firstDelta = provider === 'anthropic' ? 2 : 1;
     for (const [i, event] of events.entries()) {
       if (res.destroyed) return;
+      if (failure?.kind === 'cut' && i === firstDelta + failure.afterDeltas) {
+        res.destroy();
+        return;
+      }
       res.write(event);
       // after message_start / the role chunk and the first delta
       if (failure?.kind === 'stall' && i === (provider === 'anthropic' ? 2 : 1)) return;
@@ -260,4 +275,5 @@ function anthropicEvents(model: string, pieces: string[]): string[] {
   ];
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Unref'd: a `slow` answer cut short by the client must not keep jest alive. */
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());

@@ -22,6 +22,8 @@ const BASE_ENV: Record<string, string> = {
   ADMIN_EMAIL: ADMIN.email,
   ADMIN_PASSWORD: ADMIN.password,
   GPT_USAGE_FLUSH_MS: '200',
+  // The back-office components bundle is only needed by the browser suite, which turns it on.
+  ADMIN_JS_SKIP_BUNDLE: 'true',
 };
 
 export interface TestApp {
@@ -117,6 +119,9 @@ export async function createGptKey(
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/** The key with its last character changed (always a different one): a typo the checksum catches. */
+export const mistype = (key: string) => key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A');
 
 export async function query<T = Record<string, unknown>>(
   t: TestApp,

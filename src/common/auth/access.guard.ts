@@ -11,8 +11,8 @@ export const GPT_KEY_GUARD = Symbol('GPT_KEY_GUARD');
 export const USER_TOKEN_GUARD = Symbol('USER_TOKEN_GUARD');
 
 /**
- * The global guard: deny by default. Delegates credential checks to the passport
- * bearer strategies (GPT keys, user sessions) and then checks the role.
+ * The global guard: deny by default. Delegates credential checks to the GPT key guard
+ * (key, hourly limit, usage) or the user session guard (passport-http-bearer), then checks the role.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -34,15 +34,30 @@ export class AccessGuard implements CanActivate {
     return guard;
   }
 
+  /** Per controller class and handler, read once: metadata does not change after boot. */
+  private readonly policies = new WeakMap<object, Map<object, AccessPolicy | 'public' | null>>();
+
+  private policyOf(context: ExecutionContext): AccessPolicy | 'public' | null {
+    const handler = context.getHandler();
+    const cls = context.getClass();
+    let byHandler = this.policies.get(cls);
+    if (!byHandler) this.policies.set(cls, (byHandler = new Map()));
+    let policy = byHandler.get(handler);
+    if (policy === undefined) {
+      const targets = [handler, cls];
+      policy = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)
+        ? 'public'
+        : (this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_POLICY, targets) ??
+          null);
+      byHandler.set(handler, policy);
+    }
+    return policy;
+  }
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
-
-    const policy = this.reflector.getAllAndOverride<AccessPolicy | undefined>(
-      ACCESS_POLICY,
-      targets,
-    );
+    const policy = this.policyOf(context);
+    if (policy === 'public') return true;
     if (!policy) {
       // A route nobody declared a policy for is closed, not open.
       throw new DomainException('FORBIDDEN', 'This route has no access policy');

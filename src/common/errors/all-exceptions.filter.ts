@@ -5,14 +5,18 @@ import {
   HttpException,
   HttpStatus,
   Logger,
+  Optional,
 } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
+import { isDatabaseUnavailable, isUnstorableInput } from './database-unavailable';
 import { DomainException } from './domain.exception';
 import { ERROR_STATUS, ErrorCode } from './error-code';
 import type { ErrorResponseDto } from './error-response.dto';
 import { requestId } from '../logging/logging.module';
+import { MetricsService } from '../../metrics/metrics.service';
+import type { AppRequest } from '../auth/principal';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: 'BAD_REQUEST',
@@ -32,15 +36,20 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Exceptions');
 
+  constructor(@Optional() private readonly metrics?: MetricsService) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<Request & { id?: string }>();
     const res = ctx.getResponse<Response>();
     const { status, code, message, details, headers } = this.describe(exception);
 
-    if (status >= 500) {
+    if (code === 'DATABASE_UNAVAILABLE') {
+      this.logger.warn({ err: safeError(exception), requestId: req.id }, 'Database unavailable');
+    } else if (status >= 500) {
       this.logger.error({ err: safeError(exception), requestId: req.id }, 'Unhandled error');
     }
+    if (status === 401 || status === 429) this.count(req as AppRequest, status, code);
     if (res.headersSent) {
       res.end();
       return;
@@ -56,6 +65,18 @@ export class AllExceptionsFilter implements ExceptionFilter {
       ...(details ? { details } : {}),
     };
     res.status(status).json(body);
+  }
+
+  /** Refused credentials and rate limits, for /metrics (the CLI has no metrics). */
+  private count(req: AppRequest, status: number, code: ErrorCode) {
+    if (!this.metrics) return;
+    if (status === 401) {
+      this.metrics.authFailure(code.startsWith('GPT_KEY') ? 'gpt-key' : 'user', code);
+      return;
+    }
+    const route = (req.route as { path?: unknown } | undefined)?.path;
+    const keyId = req.principal?.kind === 'gpt-key' ? req.principal.key.id : '';
+    this.metrics.rateLimitRejected(typeof route === 'string' ? route : 'unmatched', keyId);
   }
 
   private describe(exception: unknown): {
@@ -87,6 +108,21 @@ export class AllExceptionsFilter implements ExceptionFilter {
         status,
         code: CODE_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL' : 'BAD_REQUEST'),
         message: status >= 500 ? 'Internal server error' : httpMessage(exception, status),
+      };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      return {
+        status: 503,
+        code: 'DATABASE_UNAVAILABLE',
+        message: 'The service is briefly unavailable; retry in a few seconds',
+        headers: { 'Retry-After': '5' },
+      };
+    }
+    if (isUnstorableInput(exception)) {
+      return {
+        status: 400,
+        code: 'BAD_REQUEST',
+        message: 'A value cannot be stored as given (a NUL character, or too long)',
       };
     }
     // body-parser errors reach us untranslated in some paths; they carry `status`/`type`.

@@ -23,3 +23,20 @@ describe(RateLimitStorage.name, () => {
     expect(third.timeToBlockExpire).toBe(third.timeToExpire);
   });
 });
+
+describe('RateLimitStorage.consume', () => {
+  it('admits exactly the limit per window and reports what is left and when it resets', async () => {
+    const sut = new RateLimitStorage(null);
+    const seen = [];
+    for (let i = 0; i < 4; i++) seen.push(await sut.consume('gpt-key:k', 3, 60_000));
+    sut.onModuleDestroy();
+    expect(seen.map((w) => [w.allowed, w.remaining])).toEqual([
+      [true, 2],
+      [true, 1],
+      [true, 0],
+      [false, 0],
+    ]);
+    expect(seen[3].resetSeconds).toBeGreaterThan(0);
+    expect(seen[3].resetSeconds).toBeLessThanOrEqual(60);
+  });
+});

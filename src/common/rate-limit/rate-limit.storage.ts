@@ -5,6 +5,16 @@ import { REDIS } from '../redis/redis.module';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
+/** The outcome of counting one request against a limit. */
+export interface RateLimitWindow {
+  allowed: boolean;
+  limit: number;
+  /** Requests left in the window after this one (0 once over the limit). */
+  remaining: number;
+  /** Whole seconds until the window ends (at least 1). */
+  resetSeconds: number;
+}
+
 interface WindowHit {
   totalHits: number;
   /** Milliseconds left in the current window. */
@@ -24,6 +34,15 @@ if ttl < 0 then
 end
 return { hits, ttl }
 `;
+
+function toWindow(hit: WindowHit, limit: number): RateLimitWindow {
+  return {
+    allowed: hit.totalHits <= limit,
+    limit,
+    remaining: Math.max(0, limit - hit.totalHits),
+    resetSeconds: Math.max(1, Math.ceil(hit.ttlMs / 1000)),
+  };
+}
 
 /** Per-instance counters: used without Redis, and while Redis is unreachable. */
 export class MemoryWindowCounter {
@@ -62,6 +81,24 @@ export class RateLimitStorage implements ThrottlerStorage, OnModuleDestroy {
 
   constructor(@Inject(REDIS) private readonly redis: Redis | null) {}
 
+  /**
+   * Counts one request under `key` and says whether it is within `limit` per `windowMs`.
+   * For callers that enforce a limit themselves (GPT keys, chat) instead of through ThrottlerGuard.
+   */
+  async consume(key: string, limit: number, windowMs: number): Promise<RateLimitWindow> {
+    return toWindow(await this.hit(key, windowMs), limit);
+  }
+
+  /**
+   * `consume` without a promise when counters are per instance (no REDIS_URL); null when they
+   * live in Redis and `consume` must be awaited.
+   */
+  consumeLocal(key: string, limit: number, windowMs: number): RateLimitWindow | null {
+    if (this.redis) return null;
+    return toWindow(this.memory.increment(key, windowMs), limit);
+  }
+
+  /** The ThrottlerStorage contract, for @nestjs/throttler's guard. */
   async increment(
     key: string,
     ttl: number,

@@ -35,6 +35,25 @@ export function createRedisClient(url: string): Redis {
   return client;
 }
 
+/**
+ * Listens on a Redis channel with its own connection (a subscribed connection can do nothing
+ * else). SUBSCRIBE is queued until Redis is reachable and ioredis re-subscribes after
+ * reconnects; errors are not reported again (the main client already reports outages).
+ * Returns the connection, to `disconnect()` on shutdown.
+ */
+export function subscribeToChannel(
+  redis: Redis,
+  channel: string,
+  onMessage: (message: string) => void,
+  onSubscribeError: (err: Error) => void,
+): Redis {
+  const subscriber = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+  subscriber.on('error', () => undefined);
+  subscriber.on('message', (_channel: string, message: string) => onMessage(message));
+  subscriber.subscribe(channel).catch(onSubscribeError);
+  return subscriber;
+}
+
 @Global()
 @Module({
   providers: [

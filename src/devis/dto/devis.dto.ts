@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
+import { PlainText } from '../../common/http/plain-text.decorator';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -23,6 +24,7 @@ export const MAX_LINES = 500;
 const MAX_CENTS = 100_000_000_000; // one billion euros
 
 export class CompanyDto {
+  @PlainText()
   @ApiProperty({ example: 'Rénov Habitat SARL' })
   @IsString()
   @MinLength(1)
@@ -41,6 +43,7 @@ export class CompanyDto {
 }
 
 export class ClientDto {
+  @PlainText()
   @ApiProperty({ example: 'M. et Mme Martin' })
   @IsString()
   @MinLength(1)
@@ -52,6 +55,7 @@ export class ClientDto {
   @Matches(/^\d{5}$/, { message: 'client.postcode must be a 5-digit French postcode' })
   postcode?: string | null;
 
+  @PlainText()
   @ApiPropertyOptional({ example: 'Lyon', type: String, nullable: true })
   @IsOptional()
   @IsString()
@@ -67,6 +71,7 @@ export class DevisLineInputDto {
   @Max(MAX_LINES)
   position?: number;
 
+  @PlainText()
   @ApiProperty({ example: 'Remplacement du ballon d’eau chaude 200 L (fourniture et pose)' })
   @IsString()
   @MinLength(1)
@@ -89,6 +94,7 @@ export class DevisLineInputDto {
   @Max(1_000_000)
   quantity: number;
 
+  @PlainText()
   @ApiProperty({ example: 'u', description: 'u, m², m, ml, h, forfait…' })
   @IsString()
   @MinLength(1)
@@ -144,6 +150,7 @@ export class CreateDevisDto {
   })
   reference: string;
 
+  @PlainText()
   @ApiProperty({ example: 'Rénovation salle de bains' })
   @IsString()
   @MinLength(1)

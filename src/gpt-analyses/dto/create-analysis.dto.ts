@@ -14,6 +14,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { PlainText } from '../../common/http/plain-text.decorator';
 import {
   GPT_GRADES,
   PRICE_VERDICTS,
@@ -33,6 +34,7 @@ export class PriceAssessmentDto {
   @IsIn(PRICE_VERDICTS)
   verdict: (typeof PRICE_VERDICTS)[number];
 
+  @PlainText()
   @ApiPropertyOptional({
     example: 'Prix du ballon dans la fourchette du marché (1 200-1 600 € HT posé).',
   })
@@ -43,6 +45,7 @@ export class PriceAssessmentDto {
 }
 
 export class AnalysisContentDto {
+  @PlainText()
   @ApiProperty({
     example: 'Devis globalement conforme, prix cohérents ; garantie décennale à confirmer.',
     minLength: 10,
@@ -53,6 +56,7 @@ export class AnalysisContentDto {
   @MaxLength(2000)
   summary: string;
 
+  @PlainText()
   @ApiPropertyOptional({ type: [String], example: ['Détail clair des postes'], maxItems: 10 })
   @IsOptional()
   @IsArray()
@@ -61,6 +65,7 @@ export class AnalysisContentDto {
   @MaxLength(300, { each: true })
   strengths?: string[];
 
+  @PlainText()
   @ApiPropertyOptional({ type: [String], example: ['Pas de date de validité'], maxItems: 10 })
   @IsOptional()
   @IsArray()
@@ -69,6 +74,7 @@ export class AnalysisContentDto {
   @MaxLength(300, { each: true })
   weaknesses?: string[];
 
+  @PlainText()
   @ApiPropertyOptional({ type: [String], example: ['Numéro SIRET absent'], maxItems: 10 })
   @IsOptional()
   @IsArray()
@@ -93,12 +99,14 @@ export class RecommendationDto {
   @IsIn(PRIORITIES)
   priority: Priority;
 
+  @PlainText()
   @ApiProperty({ example: 'Demander l’attestation décennale', minLength: 3, maxLength: 150 })
   @IsString()
   @MinLength(3)
   @MaxLength(150)
   title: string;
 
+  @PlainText()
   @ApiProperty({
     example: 'Exiger l’attestation d’assurance décennale en cours de validité avant signature.',
     maxLength: 1000,

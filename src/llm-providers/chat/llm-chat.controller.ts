@@ -6,6 +6,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiPaymentRequiredResponse,
   ApiProduces,
   ApiTags,
   ApiTooManyRequestsResponse,
@@ -27,11 +28,34 @@ export class LlmChatController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Ask a provider with your key (or `mock`); `stream: true` answers as SSE',
+    description:
+      'Send `message`, or `templateId` + `variables` to use one of your prompt templates as the ' +
+      'message. A 5xx or network failure is retried (LLM_MAX_RETRIES, exponential backoff) while ' +
+      'no text has been sent; once a stream has sent a delta it is never retried (the text would ' +
+      'repeat): the stream ends with an `error` event instead.',
   })
   @ApiProduces('application/json', 'text/event-stream')
   @ApiOkResponse({ type: LlmChatResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such key or conversation' })
+  @ApiNotFoundResponse({
+    type: ErrorResponseDto,
+    description: 'No such key, conversation or template',
+  })
+  @ApiPaymentRequiredResponse({
+    type: ErrorResponseDto,
+    description:
+      'LLM_BUDGET_EXCEEDED: the key’s calls this calendar month (UTC) cost its `monthlyBudgetUsd`. ' +
+      '402, not 429: waiting minutes does not help (it resets on the 1st), so clients that retry ' +
+      '429s automatically must not loop on it.',
+    example: {
+      statusCode: 402,
+      code: 'LLM_BUDGET_EXCEEDED',
+      error: 'Payment Required',
+      message:
+        'Key "Support OpenAI" has reached its monthly budget: $50.00 spent of $50.00 this month (UTC). It resets on 2026-12-01; raise monthlyBudgetUsd with PATCH /api/llm/keys/… to continue now.',
+      requestId: '6f1c2a9e-…',
+    },
+  })
   @ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: 'The provider said 429' })
   @ApiBadGatewayResponse({
     type: ErrorResponseDto,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AuthenticatedUser } from '../../common/auth/principal';
 import { DomainException } from '../../common/errors/domain.exception';
-import type { LlmApiKeyEntity } from '../entities/llm-api-key.entity';
+import type { LlmApiKeyEntity, LlmProvider } from '../entities/llm-api-key.entity';
 import { LlmKeysService } from '../llm-keys.service';
 import { LlmCallError } from '../providers/llm-call.error';
 import { ChatCall, ChatStreamEvent, ChatUsage, LlmClient } from '../providers/llm-client';
@@ -10,6 +10,7 @@ import {
   type LlmProvidersSettings,
 } from '../providers/llm-providers.settings';
 import { approxTokens } from '../providers/mock-chat';
+import { TemplatesService } from '../templates/templates.service';
 import { LlmPricing } from '../usage/llm-pricing';
 import { LlmUsageRecorder } from '../usage/llm-usage.recorder';
 import type { LlmChatRequestDto, LlmChatResultDto } from './dto/llm-chat.dto';
@@ -17,6 +18,8 @@ import { LlmConversationsRepository } from './llm-conversations.repository';
 
 /** Earlier turns sent with a follow-up: enough context, bounded cost. */
 const HISTORY_LIMIT = 20;
+/** The longest user message, typed or rendered from a template. */
+const MAX_MESSAGE_CHARS = 32_000;
 
 export const LLM_PRICING = Symbol('LLM_PRICING');
 
@@ -34,6 +37,8 @@ interface StreamRun {
 
 interface PreparedCall {
   userId: string;
+  /** What the user said: `message`, or the rendered template. */
+  userMessage: string;
   keyId: string | null;
   conversationId: string | null;
   call: ChatCall;
@@ -52,6 +57,7 @@ export class LlmChatService {
     private readonly usage: LlmUsageRecorder,
     @Inject(LLM_PRICING) private readonly pricing: LlmPricing,
     @Inject(LLM_PROVIDERS_SETTINGS) private readonly settings: LlmProvidersSettings,
+    private readonly templates: TemplatesService,
   ) {}
 
   async chat(user: AuthenticatedUser, dto: LlmChatRequestDto): Promise<LlmChatResultDto> {
@@ -64,7 +70,7 @@ export class LlmChatService {
       throw this.failed(p, err, Date.now() - started, false, '').toHttp();
     }
     const latencyMs = Date.now() - started;
-    const conversationId = await this.store(p, dto.message, result.text, result.model);
+    const conversationId = await this.store(p, result.text, result.model);
     this.record(p, { ...result, latencyMs, conversationId, streamed: false });
     return {
       response: result.text,
@@ -116,7 +122,7 @@ export class LlmChatService {
           continue;
         }
         const latencyMs = Date.now() - run.started;
-        const conversationId = await this.store(p, dto.message, run.text, event.model);
+        const conversationId = await this.store(p, run.text, event.model);
         this.record(p, { ...event, latencyMs, ttftMs: run.ttftMs, conversationId, streamed: true });
         yield {
           type: 'done',
@@ -147,10 +153,12 @@ export class LlmChatService {
   }
 
   private async prepare(user: AuthenticatedUser, dto: LlmChatRequestDto): Promise<PreparedCall> {
+    const userMessage = await this.userMessage(user, dto);
     let keyId: string | null = null;
     let apiKey: string | undefined;
     if (dto.provider !== 'mock') {
       const key = await this.pickKey(user, dto);
+      await this.checkBudget(key);
       keyId = key.id;
       apiKey = await this.keys.reveal(key);
     } else if (dto.keyId) {
@@ -164,6 +172,7 @@ export class LlmChatService {
     }
     return {
       userId: user.id,
+      userMessage,
       keyId,
       conversationId: dto.conversationId ?? null,
       call: {
@@ -171,11 +180,68 @@ export class LlmChatService {
         model: dto.model ?? this.settings.defaultModels[dto.provider],
         apiKey,
         system: dto.systemPrompt,
-        messages: [...history, { role: 'user', content: dto.message }],
+        messages: [...history, { role: 'user', content: userMessage }],
         temperature: dto.temperature,
         maxTokens: dto.maxTokens,
       },
     };
+  }
+
+  /** `message`, or one of the caller's templates filled with `variables`. */
+  private async userMessage(user: AuthenticatedUser, dto: LlmChatRequestDto): Promise<string> {
+    if (dto.templateId === undefined) {
+      if (dto.variables !== undefined) {
+        throw new DomainException('VALIDATION_FAILED', '`variables` needs a `templateId`');
+      }
+      if (dto.message === undefined) {
+        throw new DomainException('VALIDATION_FAILED', 'Give a `message` or a `templateId`');
+      }
+      return dto.message;
+    }
+    if (dto.message !== undefined) {
+      throw new DomainException(
+        'VALIDATION_FAILED',
+        'Give a `message` or a `templateId`, not both: the template is the message',
+      );
+    }
+    const variables = dto.variables ?? {};
+    const notText = Object.keys(variables).filter((k) => typeof variables[k] !== 'string');
+    if (notText.length > 0) {
+      throw new DomainException(
+        'VALIDATION_FAILED',
+        `Template variables must be strings: ${notText.join(', ')}`,
+      );
+    }
+    const text = await this.templates.render(user, dto.templateId, variables);
+    if (text.length > MAX_MESSAGE_CHARS) {
+      throw new DomainException(
+        'VALIDATION_FAILED',
+        `The rendered template has ${text.length} characters; the limit is ${MAX_MESSAGE_CHARS}`,
+      );
+    }
+    return text;
+  }
+
+  /**
+   * Refuses the call (402) once the key's calls this calendar month (UTC) cost its budget.
+   * A soft cap: calls already in flight finish and may go past it by their own cost.
+   */
+  private async checkBudget(key: LlmApiKeyEntity): Promise<void> {
+    const budget = key.monthlyBudgetMicroUsd;
+    if (budget === null) return;
+    const now = new Date();
+    const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+    const spent = await this.usage.spentSince(key.id, monthStart);
+    if (spent < budget) return;
+    const nextMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+    // Cents, or down to the micro-dollar for tiny budgets ($0.0005, not $0.00).
+    const usd = (micro: number) => `$${(micro / 1e6).toFixed(6).replace(/(\.\d\d\d*?)0+$/, '$1')}`;
+    throw new DomainException(
+      'LLM_BUDGET_EXCEEDED',
+      `Key "${key.name}" has reached its monthly budget: ${usd(spent)} spent of ${usd(budget)} ` +
+        `this month (UTC). It resets on ${nextMonth.toISOString().slice(0, 10)}; raise ` +
+        `monthlyBudgetUsd with PATCH /api/llm/keys/${key.id} to continue now.`,
+    );
   }
 
   /** The named key (yours, active, that provider) or your default active key for it. */
@@ -195,9 +261,8 @@ export class LlmChatService {
       }
       return key;
     }
-    const mine = (await this.keys.list(user, user.id)).filter(
-      (k) => k.userId === user.id && k.provider === dto.provider && k.isActive,
-    );
+    // Never `mock` here: prepare() only picks keys for real providers.
+    const mine = await this.keys.activeKeys(user.id, dto.provider as LlmProvider);
     const key = mine.find((k) => k.isDefault) ?? (mine.length === 1 ? mine[0] : undefined);
     if (!key) {
       throw new DomainException(
@@ -210,13 +275,13 @@ export class LlmChatService {
     return key;
   }
 
-  private async store(p: PreparedCall, question: string, answer: string, model: string) {
+  private async store(p: PreparedCall, answer: string, model: string) {
     const id = await this.conversations.appendExchange({
       conversationId: p.conversationId,
       userId: p.userId,
       provider: p.call.provider,
       model,
-      question,
+      question: p.userMessage,
       answer,
     });
     p.conversationId = id;

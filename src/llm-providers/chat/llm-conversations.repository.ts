@@ -32,8 +32,11 @@ export class LlmConversationsRepository {
     return rows.reverse().map((m) => ({ role: m.role as ChatTurn['role'], content: m.content }));
   }
 
-  /** Stores one exchange, creating the conversation when `conversationId` is null. */
-  appendExchange(input: {
+  /**
+   * Stores one exchange, creating the conversation when `conversationId` is null. One
+   * statement (atomic without a transaction, one round trip): it runs before the answer is sent.
+   */
+  async appendExchange(input: {
     conversationId: string | null;
     userId: string;
     provider: string;
@@ -41,30 +44,28 @@ export class LlmConversationsRepository {
     question: string;
     answer: string;
   }): Promise<string> {
-    return this.conversations.manager.transaction(async (m) => {
-      let id = input.conversationId;
-      if (id) {
-        await m.getRepository(LlmConversationEntity).update({ id }, { model: input.model });
-      } else {
-        const created = await m.getRepository(LlmConversationEntity).insert({
-          userId: input.userId,
-          provider: input.provider,
-          model: input.model.slice(0, 100),
-        });
-        id = (created.identifiers[0] as { id: string }).id;
-      }
-      // Distinct timestamps keep the order of the two rows unambiguous.
-      const now = Date.now();
-      await m.getRepository(LlmConversationMessageEntity).insert([
-        { conversationId: id, role: 'user', content: input.question, createdAt: new Date(now) },
-        {
-          conversationId: id,
-          role: 'assistant',
-          content: input.answer,
-          createdAt: new Date(now + 1),
-        },
-      ]);
-      return id;
-    });
+    const model = input.model.slice(0, 100);
+    const [conversation, params]: [string, unknown[]] = input.conversationId
+      ? [
+          `UPDATE llm_conversations SET model = $1, updated_at = now() WHERE id = $2 RETURNING id`,
+          [model, input.conversationId],
+        ]
+      : [
+          `INSERT INTO llm_conversations (model, user_id, provider) VALUES ($1, $2, $3) RETURNING id`,
+          [model, input.userId, input.provider],
+        ];
+    const n = params.length;
+    // Distinct timestamps keep the order of the two rows unambiguous.
+    const now = Date.now();
+    const rows = await this.conversations.query<{ id: string }[]>(
+      `WITH c AS (${conversation})
+       INSERT INTO llm_conversation_messages (conversation_id, role, content, created_at)
+       SELECT c.id, m.role, m.content, m.created_at
+         FROM c, (VALUES ('user', $${n + 1}::text, $${n + 3}::timestamptz),
+                         ('assistant', $${n + 2}::text, $${n + 4}::timestamptz)) AS m (role, content, created_at)
+       RETURNING conversation_id AS id`,
+      [...params, input.question, input.answer, new Date(now), new Date(now + 1)],
+    );
+    return rows[0]?.id ?? input.conversationId!;
   }
 }

@@ -170,3 +170,59 @@ export class LlmKeyResponseDto {
     };
   }
 }
+
+export class TestLlmKeyDto {
+  @ApiPropertyOptional({
+    example: 'gpt-4o-mini',
+    description: 'Default: the key’s `metadata.preferredModel`, else the provider’s default model',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  model?: string;
+}
+
+export class LlmKeyTestErrorDto {
+  @ApiProperty({
+    example: 'PROVIDER_KEY_REJECTED',
+    enum: [
+      'PROVIDER_KEY_REJECTED',
+      'PROVIDER_RATE_LIMITED',
+      'PROVIDER_ERROR',
+      'PROVIDER_REFUSED_REQUEST',
+      'PROVIDER_TIMEOUT',
+      'LLM_KEY_UNREADABLE',
+    ],
+  })
+  code: string;
+
+  @ApiProperty({ example: 'openai rejected the key (HTTP 401): check or replace it' })
+  message: string;
+
+  @ApiPropertyOptional({ example: '20', description: 'The provider’s Retry-After, on a 429' })
+  retryAfter?: string;
+}
+
+export class LlmKeyTestResultDto {
+  @ApiProperty({ example: true, description: 'The provider accepted the key and answered' })
+  ok: boolean;
+
+  @ApiProperty({ enum: LLM_PROVIDERS, example: 'openai' })
+  provider: LlmProvider;
+
+  @ApiProperty({
+    example: 'gpt-4o-mini',
+    description: 'The model asked (or the one that answered)',
+  })
+  model: string;
+
+  @ApiProperty({ example: 412, description: 'Round trip to the provider, in ms' })
+  latencyMs: number;
+
+  @ApiPropertyOptional({
+    type: LlmKeyTestErrorDto,
+    description: 'Present when `ok` is false; never the provider’s raw error body',
+  })
+  error?: LlmKeyTestErrorDto;
+}

@@ -47,11 +47,7 @@ export class LlmCallError extends Error {
     return this.failure === 'upstream_error';
   }
 
-  /**
-   * The HTTP answer. TODO: once error-code.ts has LLM_PROVIDER_KEY_REJECTED / LLM_PROVIDER_ERROR
-   * (502) and LLM_PROVIDER_TIMEOUT (504), throw DomainExceptions so the message reaches callers
-   * (the global filter shows "Internal server error" for every 5xx HttpException).
-   */
+  /** The HTTP answer: 429 with the provider's Retry-After, 504 on timeout, else 502. */
   toHttp(): DomainException {
     switch (this.failure) {
       case 'rate_limited':
@@ -102,6 +98,10 @@ export class LlmCallError extends Error {
           retryAfter,
           status,
         );
+      }
+      if (status < 400) {
+        // The answer started (HTTP 200) and then broke: a dropped connection mid-body.
+        return new LlmCallError('upstream_error', `${provider} broke off its answer`);
       }
       if (status >= 500) {
         return new LlmCallError(

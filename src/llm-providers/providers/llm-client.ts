@@ -29,6 +29,9 @@ export interface ChatCall {
   maxTokens?: number;
   /** Aborted when the caller goes away. */
   signal?: AbortSignal;
+  /** Overrides of the server settings for this call (a key test fails fast). */
+  maxRetries?: number;
+  timeoutMs?: number;
 }
 
 export interface ChatUsage {
@@ -65,7 +68,7 @@ export class LlmClient {
   async generate(call: ChatCall): Promise<ChatResult> {
     if (call.provider === 'mock') return mockReply(call);
     for (let attempt = 0; ; attempt++) {
-      const deadline = new Deadline(this.settings.timeoutMs, call.signal);
+      const deadline = new Deadline(call.timeoutMs ?? this.settings.timeoutMs, call.signal);
       try {
         const result = await generateText({
           ...this.options(call, deadline.signal),
@@ -77,7 +80,7 @@ export class LlmClient {
         };
       } catch (err) {
         const failure = LlmCallError.classify(err, call.provider, deadline.flags());
-        if (!failure.retryable || attempt >= this.settings.maxRetries) throw failure;
+        if (!failure.retryable || attempt >= this.maxRetries(call)) throw failure;
       } finally {
         deadline.clear();
       }
@@ -85,7 +88,10 @@ export class LlmClient {
     }
   }
 
-  /** Deltas then one `finish`; a failure before the first delta is retried like `generate`. */
+  /**
+   * Deltas then one `finish`. A failure before the first delta is retried like `generate`;
+   * after it, never: the caller already relayed text, and a retry would send it twice.
+   */
   async *stream(call: ChatCall): AsyncGenerator<ChatStreamEvent> {
     if (call.provider === 'mock') {
       try {
@@ -96,7 +102,7 @@ export class LlmClient {
       return;
     }
     for (let attempt = 0; ; attempt++) {
-      const deadline = new Deadline(this.settings.timeoutMs, call.signal);
+      const deadline = new Deadline(call.timeoutMs ?? this.settings.timeoutMs, call.signal);
       let emitted = false;
       try {
         for await (const event of this.streamOnce(call, deadline)) {
@@ -106,7 +112,7 @@ export class LlmClient {
         return;
       } catch (err) {
         const failure = LlmCallError.classify(err, call.provider, deadline.flags());
-        if (emitted || !failure.retryable || attempt >= this.settings.maxRetries) throw failure;
+        if (emitted || !failure.retryable || attempt >= this.maxRetries(call)) throw failure;
       } finally {
         deadline.clear();
       }
@@ -174,6 +180,10 @@ export class LlmClient {
       default:
         throw new Error(`No SDK model for ${call.provider}`);
     }
+  }
+
+  private maxRetries(call: ChatCall): number {
+    return call.maxRetries ?? this.settings.maxRetries;
   }
 
   private async backoff(attempt: number, signal?: AbortSignal) {

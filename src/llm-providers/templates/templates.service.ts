@@ -4,6 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/principal';
 import { DomainException } from '../../common/errors/domain.exception';
+import { toPlainText } from '../../common/plain-text';
 import { LlmPromptTemplateEntity } from '../entities/llm-prompt-template.entity';
 import { renderTemplate } from './template-render';
 import { CreateTemplateDto, UpdateTemplateDto } from './template.dto';
@@ -30,9 +31,9 @@ export class TemplatesService {
     const { id } = await this.unique(dto.name, () =>
       this.repo.insert({
         userId: user.id,
-        name: dto.name.trim(),
-        description: dto.description ?? null,
-        content: dto.content,
+        name: plain('name', dto.name),
+        description: dto.description === undefined ? null : toPlainText(dto.description) || null,
+        content: plain('content', dto.content),
       }),
     ).then((r) => r.identifiers[0] as { id: string });
     return this.get(user, id);
@@ -44,9 +45,11 @@ export class TemplatesService {
       this.repo.update(
         { id: t.id },
         {
-          ...(dto.name !== undefined && { name: dto.name.trim() }),
-          ...(dto.description !== undefined && { description: dto.description }),
-          ...(dto.content !== undefined && { content: dto.content }),
+          ...(dto.name !== undefined && { name: plain('name', dto.name) }),
+          ...(dto.description !== undefined && {
+            description: toPlainText(dto.description) || null,
+          }),
+          ...(dto.content !== undefined && { content: plain('content', dto.content) }),
         },
       ),
     );
@@ -77,4 +80,17 @@ export class TemplatesService {
       throw err;
     }
   }
+}
+
+/** Templates are plain text (markup removed, like every stored text); empty after that → 400. */
+function plain(field: 'name' | 'content', value: string): string {
+  const text = toPlainText(value);
+  if (text === '') {
+    throw new DomainException(
+      'VALIDATION_FAILED',
+      `Template ${field} is empty once markup is removed`,
+      [{ field, messages: [`${field} must contain text, not only markup`] }],
+    );
+  }
+  return text;
 }

@@ -1,10 +1,17 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnModuleInit,
+  Optional,
+} from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { BaseEntity } from 'typeorm';
 import { LlmApiKeyEntity } from '../entities/llm-api-key.entity';
 import { LlmUsageLogEntity } from '../entities/llm-usage-log.entity';
+import { MetricsService } from '../../metrics/metrics.service';
 
 export type LlmUsageRecord = Omit<LlmUsageLogEntity, 'id' | 'createdAt' | keyof BaseEntity> & {
   createdAt?: Date;
@@ -27,6 +34,8 @@ export class LlmUsageRecorder implements OnModuleInit, BeforeApplicationShutdown
 
   constructor(
     @InjectRepository(LlmUsageLogEntity) private readonly logs: Repository<LlmUsageLogEntity>,
+    /** Absent in the CLI, which serves no /metrics. */
+    @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   onModuleInit() {
@@ -36,6 +45,33 @@ export class LlmUsageRecorder implements OnModuleInit, BeforeApplicationShutdown
 
   record(entry: LlmUsageRecord): void {
     this.pending.push({ ...entry, createdAt: entry.createdAt ?? new Date() });
+    this.metrics?.llmCall({
+      provider: entry.provider,
+      model: entry.model,
+      status: entry.status,
+      promptTokens: entry.promptTokens,
+      completionTokens: entry.completionTokens,
+      costUsd: entry.costMicroUsd / 1e6,
+      mock: entry.isMock,
+    });
+  }
+
+  /**
+   * What a key has cost (micro-dollars, mock calls excluded) since `since`: one aggregate on
+   * the (key_id, created_at) index, plus the calls still waiting for the next flush. A batch
+   * being committed may be counted twice for a moment, which errs on the safe side.
+   */
+  async spentSince(keyId: string, since: Date): Promise<number> {
+    const [row] = await this.logs.query<{ spent: string }[]>(
+      `SELECT coalesce(sum(cost_micro_usd), 0) AS spent FROM llm_usage_logs
+        WHERE key_id = $1 AND created_at >= $2 AND NOT is_mock`,
+      [keyId, since],
+    );
+    let spent = Number(row.spent);
+    for (const e of this.pending) {
+      if (e.keyId === keyId && !e.isMock && e.createdAt! >= since) spent += e.costMicroUsd;
+    }
+    return spent;
   }
 
   flush(): Promise<void> {

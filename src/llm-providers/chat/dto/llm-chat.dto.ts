@@ -4,6 +4,7 @@ import {
   IsIn,
   IsInt,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -11,6 +12,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateIf,
 } from 'class-validator';
 import { CHAT_PROVIDERS, type ChatProvider } from '../../providers/llm-providers.settings';
 
@@ -19,11 +21,37 @@ export class LlmChatRequestDto {
   @IsIn(CHAT_PROVIDERS)
   provider: ChatProvider;
 
-  @ApiProperty({ example: 'Summarise our refund policy in two sentences.', maxLength: 32_000 })
+  @ApiPropertyOptional({
+    example: 'Summarise our refund policy in two sentences.',
+    maxLength: 32_000,
+    description: 'The user message. Required unless `templateId` is given (not both).',
+  })
+  @ValidateIf((o: LlmChatRequestDto) => o.templateId === undefined || o.message !== undefined)
   @IsString()
   @MinLength(1)
   @MaxLength(32_000)
-  message: string;
+  message?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'One of your prompt templates (`/api/llm/templates`): its content, with `{{name}}` ' +
+      'placeholders filled from `variables`, is sent as the user message instead of `message`. ' +
+      'A placeholder without a variable → 400 naming it.',
+  })
+  @IsOptional()
+  @IsUUID()
+  templateId?: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { reference: 'DEV-2026-0042', client: 'Boulangerie Martin' },
+    description: 'Values of the template’s placeholders (strings); only with `templateId`',
+  })
+  @IsOptional()
+  @IsObject()
+  variables?: Record<string, string>;
 
   @ApiPropertyOptional({ example: 'gpt-4o-mini', description: 'Default: the provider’s default' })
   @IsOptional()

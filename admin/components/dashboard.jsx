@@ -1,0 +1,207 @@
+import React, { useEffect, useState } from 'react';
+import { Box, H2, H4, Link, Loader, Text } from '@adminjs/design-system';
+import { ApiClient, ViewHelpers } from 'adminjs';
+
+const api = new ApiClient();
+const h = new ViewHelpers();
+const COLORS = [
+  '#3040d6',
+  '#e0762c',
+  '#2aa876',
+  '#c2397d',
+  '#8c6cd9',
+  '#b59a1a',
+  '#3a9fc0',
+  '#7a7a7a',
+];
+const W = 640;
+const H = 170;
+const PAD = { left: 44, right: 8, top: 10, bottom: 22 };
+
+const fmt = (n, money) =>
+  money
+    ? `$${n < 1 ? n.toFixed(4) : n.toFixed(2)}`
+    : Number.isInteger(n)
+      ? String(n)
+      : n.toFixed(1);
+
+/** Stacked bars, one per day: drawn as SVG here (no chart library, nothing from a CDN). */
+const StackedBars = ({ days, series, money, testId }) => {
+  const totals = days.map((_, i) => series.reduce((sum, s) => sum + s.values[i], 0));
+  const max = Math.max(...totals, money ? 0.0001 : 1);
+  const plotW = W - PAD.left - PAD.right;
+  const plotH = H - PAD.top - PAD.bottom;
+  const bw = plotW / days.length;
+  const y = (v) => PAD.top + plotH - (v / max) * plotH;
+  return (
+    <Box>
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        width="100%"
+        role="img"
+        data-testid={testId}
+        style={{ maxWidth: W }}
+      >
+        <line x1={PAD.left} x2={W - PAD.right} y1={y(0)} y2={y(0)} stroke="#ccc" />
+        <text x={PAD.left - 6} y={y(max) + 4} textAnchor="end" fontSize="10" fill="#666">
+          {fmt(max, money)}
+        </text>
+        <text x={PAD.left - 6} y={y(0)} textAnchor="end" fontSize="10" fill="#666">
+          0
+        </text>
+        {days.map((day, i) => {
+          let base = 0;
+          return (
+            <g key={day}>
+              <title>{`${day}: ${fmt(totals[i], money)}`}</title>
+              {series.map((s, k) => {
+                const v = s.values[i];
+                if (!v) return null;
+                const rect = (
+                  <rect
+                    key={s.label}
+                    x={PAD.left + i * bw + 1}
+                    width={Math.max(bw - 2, 1)}
+                    y={y(base + v)}
+                    height={y(base) - y(base + v)}
+                    fill={COLORS[k % COLORS.length]}
+                  />
+                );
+                base += v;
+                return rect;
+              })}
+              {i % 5 === 0 || i === days.length - 1 ? (
+                <text
+                  x={PAD.left + i * bw + bw / 2}
+                  y={H - 6}
+                  textAnchor="middle"
+                  fontSize="9"
+                  fill="#666"
+                >
+                  {day.slice(5)}
+                </text>
+              ) : null}
+            </g>
+          );
+        })}
+      </svg>
+      <Box flex flexWrap="wrap" mt="sm">
+        {series.map((s, k) => (
+          <Box key={s.label} flex alignItems="center" mr="lg" mb="sm">
+            <span
+              style={{
+                width: 10,
+                height: 10,
+                background: COLORS[k % COLORS.length],
+                display: 'inline-block',
+                marginRight: 6,
+              }}
+            />
+            <Text fontSize="sm">
+              {s.label}:{' '}
+              {fmt(
+                s.values.reduce((a, b) => a + b, 0),
+                money,
+              )}
+            </Text>
+          </Box>
+        ))}
+        {series.length === 0 ? (
+          <Text fontSize="sm" color="grey60">
+            Nothing in the last 30 days.
+          </Text>
+        ) : null}
+      </Box>
+    </Box>
+  );
+};
+
+const Card = ({ title, subtitle, children }) => (
+  <Box variant="container" mb="xl" p="xl" style={{ background: '#fff' }}>
+    <H4 mb="sm">{title}</H4>
+    {subtitle ? (
+      <Text fontSize="sm" color="grey60" mb="lg">
+        {subtitle}
+      </Text>
+    ) : null}
+    {children}
+  </Box>
+);
+
+const Dashboard = () => {
+  const [data, setData] = useState(null);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    api
+      .getDashboard()
+      .then((res) => setData(res.data))
+      .catch((e) => setError(e.message));
+  }, []);
+
+  if (error)
+    return (
+      <Box p="xl">
+        <Text>Could not load the dashboard: {error}</Text>
+      </Box>
+    );
+  if (!data || !data.days) return <Loader />;
+  const chat = data.chat;
+  return (
+    <Box p="xl" data-testid="passerelle-dashboard">
+      <H2 mb="xl">Last 30 days</H2>
+      <Card title="Open chat sessions waiting for staff">
+        {chat ? (
+          <Box>
+            <Text fontSize="xl" fontWeight="bold" data-testid="open-chats">
+              {chat.open} open, {chat.unassigned} unassigned
+            </Text>
+            {chat.waiting.map((w) => (
+              <Box key={w.id} mt="sm">
+                <Link
+                  href={h.recordActionUrl({
+                    resourceId: 'chat-sessions',
+                    recordId: w.id,
+                    actionName: 'show',
+                  })}
+                >
+                  {w.title || w.id}
+                </Link>
+                <Text as="span" fontSize="sm" color="grey60">
+                  {' '}
+                  {w.lastMessageAt
+                    ? `last message ${w.lastMessageAt.replace('T', ' ').slice(0, 16)} UTC`
+                    : ''}
+                </Text>
+              </Box>
+            ))}
+          </Box>
+        ) : (
+          <Text>No data.</Text>
+        )}
+      </Card>
+      <Card
+        title="GPT calls per key per day"
+        subtitle="Requests of each GPT key on every GPT route, per UTC day."
+      >
+        <StackedBars days={data.days} series={data.gptCallsByKey} testId="chart-gpt-keys" />
+      </Card>
+      <Card title="Analyses per day">
+        <StackedBars
+          days={data.days}
+          series={[{ label: 'analyses', values: data.analysesPerDay }]}
+          testId="chart-analyses"
+        />
+      </Card>
+      <Card title="LLM cost per provider per day" subtitle="US dollars; mock calls excluded.">
+        <StackedBars
+          days={data.days}
+          series={data.llmCostByProvider}
+          money
+          testId="chart-llm-cost"
+        />
+      </Card>
+    </Box>
+  );
+};
+
+export default Dashboard;

@@ -1,0 +1,191 @@
+import { GptApiKeyEntity } from '../../src/gpt-keys/entities/gpt-api-key.entity';
+import type { GptKeysService } from '../../src/gpt-keys/gpt-keys.service';
+import { adminOnly, currentPanelAdmin, staffOrAdmin } from '../access';
+import type { ActionResponse, After, ResourceWithOptions } from '../adminjs-types';
+import type { PanelComponents } from '../components';
+import { bool, date, guarded, int, reloaded, showUrl, text } from '../handlers';
+
+const OFF = { isAccessible: false, isVisible: false };
+
+/** Adds what a list or page shows but no column holds: the masked key and the status. */
+const describeKeys: After<ActionResponse> = async (response) => {
+  const records = [response.record, ...((response.records as unknown[]) ?? [])] as (
+    { params: Record<string, unknown> } | undefined
+  )[];
+  for (const r of records) {
+    if (!r?.params?.displayPrefix) continue;
+    r.params.maskedKey = `${String(r.params.displayPrefix)}…`;
+    const expiresAt = r.params.expiresAt ? new Date(String(r.params.expiresAt)) : null;
+    r.params.status =
+      r.params.isActive === false || r.params.isActive === 'false'
+        ? 'inactive'
+        : expiresAt && expiresAt.getTime() <= Date.now()
+          ? 'expired'
+          : 'active';
+  }
+  return response;
+};
+
+export function gptKeysResource(
+  keys: GptKeysService,
+  components: PanelComponents,
+): ResourceWithOptions {
+  return {
+    resource: GptApiKeyEntity,
+    options: {
+      id: 'gpt-keys',
+      navigation: { name: 'GPT', icon: 'Key' },
+      sort: { sortBy: 'createdAt', direction: 'desc' },
+      listProperties: [
+        'name',
+        'maskedKey',
+        'status',
+        'rateLimitPerHour',
+        'usageCount',
+        'lastUsedAt',
+        'expiresAt',
+      ],
+      filterProperties: ['name', 'displayPrefix', 'isActive', 'lastUsedAt', 'expiresAt'],
+      showProperties: [
+        'id',
+        'name',
+        'maskedKey',
+        'status',
+        'rateLimitPerHour',
+        'usageCount',
+        'lastUsedAt',
+        'expiresAt',
+        'createdById',
+        'replacedById',
+        'createdAt',
+        'updatedAt',
+      ],
+      editProperties: ['name', 'rateLimitPerHour', 'expiresAt', 'isActive'],
+      properties: {
+        keyHash: { isVisible: false },
+        createdById: { reference: 'users' },
+        displayPrefix: { isVisible: { list: false, show: false, edit: false, filter: true } },
+        maskedKey: {
+          type: 'string',
+          isVisible: { list: true, show: true, edit: false, filter: false },
+        },
+        status: {
+          type: 'string',
+          isVisible: { list: true, show: true, edit: false, filter: false },
+        },
+        rateLimitPerHour: { type: 'number', description: 'Requests per hour' },
+      },
+      actions: {
+        list: { isAccessible: staffOrAdmin, after: describeKeys },
+        search: { isAccessible: staffOrAdmin },
+        show: { isAccessible: staffOrAdmin, after: describeKeys },
+        new: OFF,
+        delete: OFF,
+        bulkDelete: OFF,
+        edit: {
+          isAccessible: adminOnly,
+          handler: guarded(async (request, _response, context) => {
+            const record = context.record!;
+            if (request.method !== 'post') return { record: record.toJSON(context.currentAdmin) };
+            const p = request.payload;
+            const id = String(record.id());
+            await keys.update(id, {
+              name: text(p, 'name'),
+              rateLimitPerHour: int(p, 'rateLimitPerHour'),
+              expiresAt: date(p, 'expiresAt'),
+              isActive: bool(p, 'isActive'),
+            });
+            return {
+              record: await reloaded(context, id),
+              redirectUrl: showUrl(context, id),
+              notice: { message: 'Key updated: the API applies it at once', type: 'success' },
+            };
+          }),
+        },
+        newKey: {
+          actionType: 'resource',
+          icon: 'Plus',
+          variant: 'primary',
+          isAccessible: adminOnly,
+          component: components.ActionForm,
+          custom: {
+            intro: 'Creates a key for one Custom GPT. Its full value is shown once, here.',
+            submitLabel: 'Create key',
+            secretLabel: 'New GPT API key',
+            fields: [
+              { name: 'name', label: 'Name', type: 'text', required: true },
+              { name: 'rateLimitPerHour', label: 'Requests per hour', type: 'number' },
+              { name: 'expiresAt', label: 'Expires at (optional)', type: 'datetime-local' },
+            ],
+          },
+          handler: guarded(async (request, _response, context) => {
+            if (request.method !== 'post') return {};
+            const p = request.payload;
+            const { key, plaintext } = await keys.create(
+              {
+                name: text(p, 'name') ?? '',
+                rateLimitPerHour: int(p, 'rateLimitPerHour'),
+                expiresAt: date(p, 'expiresAt'),
+              },
+              currentPanelAdmin(context).id,
+            );
+            return {
+              record: await reloaded(context, key.id),
+              secret: plaintext,
+              notice: { message: `Key "${key.name}" created`, type: 'success' },
+            };
+          }),
+        },
+        rotate: {
+          actionType: 'record',
+          icon: 'RefreshCw',
+          isAccessible: adminOnly,
+          component: components.ActionForm,
+          custom: {
+            intro:
+              'Issues a new key with the same settings. The old key stops at once, or after the grace period.',
+            submitLabel: 'Rotate key',
+            secretLabel: 'Replacement GPT API key',
+            fields: [{ name: 'graceSeconds', label: 'Grace period (seconds)', type: 'number' }],
+          },
+          handler: guarded(async (request, _response, context) => {
+            const record = context.record!;
+            if (request.method !== 'post') return { record: record.toJSON(context.currentAdmin) };
+            const { key, plaintext } = await keys.rotate(
+              String(record.id()),
+              int(request.payload, 'graceSeconds') ?? 0,
+            );
+            return {
+              record: await reloaded(context, key.id),
+              secret: plaintext,
+              notice: { message: 'Key rotated', type: 'success' },
+            };
+          }),
+        },
+        deactivate: {
+          actionType: 'record',
+          icon: 'Slash',
+          variant: 'danger',
+          isAccessible: adminOnly,
+          component: components.ActionForm,
+          custom: {
+            intro: 'GPTs using this key get 401 within seconds. This cannot be undone here.',
+            submitLabel: 'Deactivate key',
+            variant: 'danger',
+          },
+          handler: guarded(async (request, _response, context) => {
+            const record = context.record!;
+            if (request.method !== 'post') return { record: record.toJSON(context.currentAdmin) };
+            const id = String(record.id());
+            await keys.deactivate(id);
+            return {
+              record: await reloaded(context, id),
+              redirectUrl: showUrl(context, id),
+              notice: { message: 'Key deactivated', type: 'success' },
+            };
+          }),
+        },
+      },
+    },
+  };
+}

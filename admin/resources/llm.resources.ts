@@ -1,0 +1,305 @@
+import { DataSource } from 'typeorm';
+import type { AuthenticatedUser } from '../../src/common/auth/principal';
+import { DomainException } from '../../src/common/errors/domain.exception';
+import {
+  LLM_PROVIDERS,
+  LlmApiKeyEntity,
+  type LlmProvider,
+} from '../../src/llm-providers/entities/llm-api-key.entity';
+import {
+  LLM_CALL_STATUSES,
+  LlmUsageLogEntity,
+} from '../../src/llm-providers/entities/llm-usage-log.entity';
+import type { LlmKeyTestService } from '../../src/llm-providers/llm-key-test.service';
+import type { LlmKeysService } from '../../src/llm-providers/llm-keys.service';
+import type { UsersService } from '../../src/users/users.service';
+import { adminOnly, currentPanelAdmin, readOnlyActions, staffOrAdmin } from '../access';
+import type { ActionContext, ActionResponse, After, ResourceWithOptions } from '../adminjs-types';
+import type { PanelComponents } from '../components';
+import { bool, guarded, reloaded, showUrl, text } from '../handlers';
+
+const OFF = { isAccessible: false, isVisible: false };
+const options = (values: readonly string[]) => values.map((v) => ({ value: v, label: v }));
+
+/** Usage log filters as AdminJS sends them (`filters.provider=…`, `filters.createdAt~~from=…`). */
+export function usageFilterSql(query: Record<string, unknown> | undefined) {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const f = (key: string) => {
+    const v = query?.[`filters.${key}`];
+    return typeof v === 'string' && v !== '' ? v : undefined;
+  };
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  if (f('provider')) add('provider = ?', f('provider'));
+  // Same semantics as the list's own filter (@adminjs/typeorm: LIKE '%value%').
+  if (f('model')) add('model LIKE ?', `%${f('model')}%`);
+  if (f('status')) add('status = ?', f('status'));
+  if (f('userId')) add('user_id::text = ?', f('userId'));
+  if (f('keyId')) add('key_id::text = ?', f('keyId'));
+  if (f('isMock')) add('is_mock = ?', f('isMock') === 'true');
+  if (f('createdAt~~from')) add('created_at >= ?::timestamptz', f('createdAt~~from'));
+  if (f('createdAt~~to')) add('created_at <= ?::timestamptz', f('createdAt~~to'));
+  return { where: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
+/** Totals of the filtered usage logs, shown above the list as a notice. */
+const usageTotals =
+  (ds: DataSource): After<ActionResponse> =>
+  async (response, request) => {
+    const { where, params } = usageFilterSql(request.query as Record<string, unknown>);
+    const [t] = await ds.query<Record<string, string | null>[]>(
+      `SELECT count(*) AS calls, coalesce(sum(total_tokens), 0) AS tokens,
+              coalesce(sum(cost_micro_usd), 0) AS cost, round(avg(latency_ms)) AS latency,
+              count(*) FILTER (WHERE status <> 'success') AS failed
+         FROM llm_usage_logs ${where}`,
+      params,
+    );
+    const totals = {
+      calls: Number(t.calls),
+      tokens: Number(t.tokens),
+      costUsd: Number(t.cost) / 1e6,
+      avgLatencyMs: t.latency === null ? null : Number(t.latency),
+      failed: Number(t.failed),
+    };
+    response.meta = { ...(response.meta as object), totals };
+    response.notice = {
+      type: 'info',
+      message:
+        `Totals for this filter: ${totals.calls} calls (${totals.failed} failed), ` +
+        `${totals.tokens} tokens, $${totals.costUsd.toFixed(4)}` +
+        (totals.avgLatencyMs === null ? '' : `, average latency ${totals.avgLatencyMs} ms`),
+    };
+    return response;
+  };
+
+export function llmUsageResource(ds: DataSource): ResourceWithOptions {
+  return {
+    resource: LlmUsageLogEntity,
+    options: {
+      id: 'llm-usage',
+      navigation: { name: 'LLM', icon: 'Activity' },
+      sort: { sortBy: 'createdAt', direction: 'desc' },
+      listProperties: [
+        'createdAt',
+        'provider',
+        'model',
+        'status',
+        'totalTokens',
+        'costMicroUsd',
+        'latencyMs',
+        'userId',
+        'keyId',
+      ],
+      filterProperties: ['provider', 'model', 'status', 'userId', 'keyId', 'isMock', 'createdAt'],
+      properties: {
+        provider: { availableValues: options([...LLM_PROVIDERS, 'mock']) },
+        status: { availableValues: options(LLM_CALL_STATUSES) },
+        costMicroUsd: { type: 'number', description: 'Cost in millionths of a US dollar' },
+        latencyMs: { type: 'number' },
+        userId: { type: 'string' },
+        keyId: { type: 'string' },
+      },
+      actions: {
+        ...readOnlyActions(staffOrAdmin),
+        list: { isAccessible: staffOrAdmin, after: usageTotals(ds) },
+      },
+    },
+  };
+}
+
+/** The principal LlmKeysService expects: the admin acting, or the owner a key is created for. */
+const principal = (u: {
+  id: string;
+  email: string;
+  name: string;
+  role: AuthenticatedUser['role'];
+}) =>
+  ({
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    sessionId: '',
+  }) satisfies AuthenticatedUser;
+
+const actingAdmin = (context: ActionContext) => {
+  const a = currentPanelAdmin(context);
+  return principal({ id: a.id, email: a.email, name: a.title, role: 'admin' });
+};
+
+/** LlmKeyTestService, looked up when a test runs (LlmProvidersModule does not export it). */
+export type LlmKeyTester = () => Pick<LlmKeyTestService, 'test'>;
+
+export function llmKeysResource(
+  llmKeys: LlmKeysService,
+  tester: LlmKeyTester,
+  users: UsersService,
+  components: PanelComponents,
+): ResourceWithOptions {
+  const update = (label: string, patch: { isActive?: boolean; isDefault?: boolean }) =>
+    guarded(async (request, _response, context) => {
+      const record = context.record!;
+      if (request.method !== 'post') return { record: record.toJSON(context.currentAdmin) };
+      const id = String(record.id());
+      await llmKeys.update(actingAdmin(context), id, patch);
+      return {
+        record: await reloaded(context, id),
+        redirectUrl: showUrl(context, id),
+        notice: { message: label, type: 'success' },
+      };
+    });
+
+  return {
+    resource: LlmApiKeyEntity,
+    options: {
+      id: 'llm-keys',
+      navigation: { name: 'LLM', icon: 'Activity' },
+      sort: { sortBy: 'createdAt', direction: 'desc' },
+      listProperties: [
+        'name',
+        'provider',
+        'keyPrefix',
+        'userId',
+        'isActive',
+        'isDefault',
+        'usageCount',
+        'lastUsedAt',
+      ],
+      filterProperties: ['provider', 'name', 'userId', 'isActive', 'isDefault'],
+      showProperties: [
+        'id',
+        'name',
+        'provider',
+        'keyPrefix',
+        'userId',
+        'isActive',
+        'isDefault',
+        'usageCount',
+        'lastUsedAt',
+        'monthlyBudgetMicroUsd',
+        'createdAt',
+        'updatedAt',
+      ],
+      properties: {
+        encryptedKey: { isVisible: false },
+        userId: { reference: 'users' },
+        metadata: { isVisible: false },
+        provider: { availableValues: options(LLM_PROVIDERS) },
+        keyPrefix: { description: 'Enough to recognise the key; the rest is never shown' },
+      },
+      actions: {
+        list: { isAccessible: adminOnly },
+        search: { isAccessible: adminOnly },
+        show: { isAccessible: adminOnly },
+        new: OFF,
+        edit: OFF,
+        delete: OFF,
+        bulkDelete: OFF,
+        newLlmKey: {
+          actionType: 'resource',
+          icon: 'Plus',
+          variant: 'primary',
+          isAccessible: adminOnly,
+          component: components.ActionForm,
+          custom: {
+            intro: 'The key is encrypted at rest and never shown again, not even here.',
+            submitLabel: 'Store key',
+            fields: [
+              {
+                name: 'provider',
+                label: 'Provider',
+                type: 'select',
+                options: LLM_PROVIDERS,
+                value: 'openai',
+              },
+              { name: 'name', label: 'Name', type: 'text', required: true },
+              { name: 'apiKey', label: 'Provider API key', type: 'password', required: true },
+              { name: 'ownerEmail', label: 'Owner email (empty: you)', type: 'email' },
+              { name: 'isDefault', label: 'Default key for this provider', type: 'checkbox' },
+            ],
+          },
+          handler: guarded(async (request, _response, context) => {
+            if (request.method !== 'post') return {};
+            const p = request.payload;
+            const ownerEmail = text(p, 'ownerEmail');
+            let owner = actingAdmin(context);
+            if (ownerEmail) {
+              const user = await users.findActiveByEmail(ownerEmail);
+              if (!user) throw new DomainException('NOT_FOUND', `No active user ${ownerEmail}`);
+              owner = principal(user);
+            }
+            const name = text(p, 'name') ?? '';
+            if (name.length < 1 || name.length > 100) {
+              throw new DomainException('VALIDATION_FAILED', 'Name must be 1 to 100 characters');
+            }
+            const key = await llmKeys.create(owner, {
+              provider: (text(p, 'provider') ?? '') as LlmProvider,
+              name,
+              apiKey: text(p, 'apiKey') ?? '',
+              isDefault: bool(p, 'isDefault') || undefined,
+            });
+            return {
+              record: await reloaded(context, key.id),
+              redirectUrl: showUrl(context, key.id),
+              notice: { message: `Key "${key.name}" stored`, type: 'success' },
+            };
+          }),
+        },
+        test: {
+          actionType: 'record',
+          icon: 'Zap',
+          isAccessible: adminOnly,
+          component: components.ActionForm,
+          custom: {
+            intro:
+              'One real, minimal call to the provider with this key (one output token, logged in the usage logs).',
+            submitLabel: 'Test key',
+            fields: [{ name: 'model', label: 'Model (empty: the default)', type: 'text' }],
+          },
+          handler: guarded(async (request, _response, context) => {
+            const record = context.record!;
+            if (request.method !== 'post') return { record: record.toJSON(context.currentAdmin) };
+            const model = text(request.payload, 'model');
+            const report = await tester().test(actingAdmin(context), String(record.id()), {
+              model: model ? model : undefined,
+            });
+            const message = report.ok
+              ? `${report.provider} accepted the key: ${report.model} answered in ${report.latencyMs} ms`
+              : `${report.provider} test failed (${report.error?.code}): ${report.error?.message}`;
+            return {
+              record: record.toJSON(context.currentAdmin),
+              result: { ok: report.ok, message },
+            };
+          }),
+        },
+        setDefault: {
+          actionType: 'record',
+          icon: 'Star',
+          isAccessible: adminOnly,
+          component: components.ActionForm,
+          custom: {
+            intro: 'Calls that name no key use this one for its owner and provider.',
+            submitLabel: 'Make default',
+          },
+          handler: update('Now the default key', { isDefault: true }),
+        },
+        deactivate: {
+          actionType: 'record',
+          icon: 'Slash',
+          variant: 'danger',
+          isAccessible: adminOnly,
+          component: components.ActionForm,
+          custom: {
+            intro: 'Calls with this key stop at once.',
+            submitLabel: 'Deactivate',
+            variant: 'danger',
+          },
+          handler: update('Key deactivated', { isActive: false }),
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,401 @@
+'use strict';
+// POST /api/llm/chat (user token, key lookup and decryption, the AI SDK client, conversation
+// storage, usage log) against a loopback OpenAI-compatible provider, versus calling that provider
+// directly, in the same run with the same 20 concurrent clients. Goal: the proxy adds ≤ 1 ms at
+// p50 and ≤ 3 ms at p99 to a whole answer, and ≤ 1 ms at p50 to the first byte of a stream.
+const { randomBytes } = require('node:crypto');
+const { startBareLlmProxy } = require('../lib/bare-llm-proxy');
+const { REPLY, startFakeOpenAi } = require('../lib/fake-openai-server');
+const { runClients } = require('../lib/http-clients');
+const { machineCpuMs, processCpuMs } = require('../lib/load');
+const { sleep } = require('../lib/postgres');
+const { caveatLines, fmt } = require('../lib/report');
+
+const CLIENTS = 20;
+/** Requests per route of the one-client reference run. */
+const SEQUENTIAL_REQUESTS = 300;
+const GOALS = { p50: 1, p99: 3, ttfbP50: 1 };
+/** Cores used by other processes above which the figures are flagged as disturbed. */
+const DISTURBED_CPU = 0.25;
+const MODEL = 'gpt-4-turbo-preview';
+const MESSAGE = 'Résume ce devis de rénovation de salle de bains en deux phrases.';
+const PASSWORD_PATTERN = /Password \(shown once, save it now\): (\S+)/;
+
+/** Before the server starts: the loopback provider, and OPENAI_BASE_URL pointing at it. */
+async function prepare({ log, defer }) {
+  const fake = await startFakeOpenAi();
+  log(`Loopback OpenAI-compatible provider on ${fake.baseUrl} (pid ${fake.pid})`);
+  const bare = await startBareLlmProxy(`${fake.baseUrl}/v1`);
+  log(`Bare pass-through proxy (node:http + fetch) on ${bare.baseUrl} (pid ${bare.pid})`);
+  const stop = defer('stop the loopback LLM provider and the bare proxy', async () => {
+    await bare.stop();
+    await fake.stop();
+  });
+  return { env: { OPENAI_BASE_URL: `${fake.baseUrl}/v1` }, fake, bare, stop };
+}
+
+async function request(method, url, { token, body } = {}) {
+  const res = await fetch(url, {
+    method,
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+async function expectStatus(method, url, status, options) {
+  const res = await request(method, url, options);
+  if (res.status !== status) {
+    throw new Error(`${method} ${url} answered ${res.status}: ${res.text.slice(0, 500)}`);
+  }
+  return JSON.parse(res.text);
+}
+
+/** A user with an OpenAI key (of a plausible format: the loopback provider takes any). */
+async function setUp(ctx) {
+  const base = ctx.server.baseUrl;
+  const email = `bench-llm-${ctx.mode.id}-${randomBytes(3).toString('hex')}@example.com`;
+  const out = await ctx.cli(['user:create', '--email', email, '--role', 'user']);
+  const password = PASSWORD_PATTERN.exec(out)?.[1];
+  if (!password) throw new Error(`no password in the output of user:create:\n${out}`);
+  const { token } = await expectStatus('POST', `${base}/api/auth/login`, 200, {
+    body: { email, password },
+  });
+  const apiKey = `sk-proj-${randomBytes(36).toString('base64url')}`;
+  const key = await expectStatus('POST', `${base}/api/llm/keys`, 201, {
+    token,
+    body: { provider: 'openai', name: 'Bench loopback', apiKey },
+  });
+  return { token, apiKey, keyId: key.id };
+}
+
+const sseData = (text) =>
+  text
+    .split('\n\n')
+    .filter((b) => b.startsWith('data: '))
+    .map((b) => b.slice(6));
+
+function targets(ctx, { token, apiKey }) {
+  const json = (body) => JSON.stringify(body);
+  const provider = `${ctx.prepared.fake.baseUrl}/v1/chat/completions`;
+  const proxy = `${ctx.server.baseUrl}/api/llm/chat`;
+  const directHeaders = { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` };
+  const proxyHeaders = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+  const messages = [{ role: 'user', content: MESSAGE }];
+  return {
+    direct: {
+      route: 'provider directly',
+      url: provider,
+      method: 'POST',
+      headers: directHeaders,
+      body: json({ model: MODEL, messages }),
+      check: (res) =>
+        JSON.parse(res.body).choices[0].message.content === REPLY ? null : 'unexpected answer',
+    },
+    proxy: {
+      route: 'POST /api/llm/chat',
+      url: proxy,
+      method: 'POST',
+      headers: proxyHeaders,
+      body: json({ provider: 'openai', message: MESSAGE }),
+      check: (res) => (JSON.parse(res.body).data.response === REPLY ? null : 'unexpected answer'),
+    },
+    directStream: {
+      route: 'provider directly, stream',
+      url: provider,
+      method: 'POST',
+      headers: directHeaders,
+      body: json({ model: MODEL, messages, stream: true, stream_options: { include_usage: true } }),
+      check: (res) => (sseData(res.body).pop() === '[DONE]' ? null : 'stream did not finish'),
+    },
+    bare: {
+      route: 'bare pass-through proxy',
+      url: `${ctx.prepared.bare.baseUrl}/chat`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: json({ message: MESSAGE }),
+      check: (res) => (JSON.parse(res.body).data.response === REPLY ? null : 'unexpected answer'),
+    },
+    bareStream: {
+      route: 'bare pass-through proxy, stream',
+      url: `${ctx.prepared.bare.baseUrl}/chat`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: json({ message: MESSAGE, stream: true }),
+      check: (res) => (sseData(res.body).pop() === '[DONE]' ? null : 'stream did not finish'),
+    },
+    proxyStream: {
+      route: 'POST /api/llm/chat, stream',
+      url: proxy,
+      method: 'POST',
+      headers: proxyHeaders,
+      body: json({ provider: 'openai', message: MESSAGE, stream: true }),
+      check: (res) => {
+        const events = sseData(res.body).map((d) => JSON.parse(d));
+        const text = events
+          .filter((e) => e.type === 'delta')
+          .map((e) => e.text)
+          .join('');
+        return events.pop()?.type === 'done' && text === REPLY ? null : 'stream did not finish';
+      },
+    },
+  };
+}
+
+function percentile(values, p) {
+  const sorted = Float64Array.from(values).sort();
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+function summarize(runs) {
+  const latencies = runs.flatMap((r) => r.latencies);
+  const ttfbs = runs.flatMap((r) => r.ttfbs);
+  const seconds = runs.reduce((s, r) => s + r.seconds, 0);
+  const completed = runs.reduce((s, r) => s + r.completed, 0);
+  const serverCpuMs = runs.reduce((s, r) => s + (r.serverCpuMs ?? 0), 0);
+  return {
+    route: runs[0].route,
+    completed,
+    sent: runs.reduce((s, r) => s + r.sent, 0),
+    failed: runs.reduce((s, r) => s + r.failed, 0),
+    problems: runs.flatMap((r) => r.problems).slice(0, 3),
+    rps: completed / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    ttfbP50: percentile(ttfbs, 50),
+    ttfbP99: percentile(ttfbs, 99),
+    serverCpuPerRequestUs: (serverCpuMs * 1000) / completed,
+    otherCpu: runs.reduce((s, r) => s + (r.otherCpuMs ?? 0), 0) / (seconds * 1000),
+  };
+}
+
+/** One measured run, with the CPU the server and the rest of the machine used meanwhile. */
+async function measure(target, load, pids) {
+  const server0 = processCpuMs(pids.server);
+  const fake0 = processCpuMs(pids.fake);
+  const bare0 = processCpuMs(pids.bare);
+  const machine0 = machineCpuMs();
+  const own0 = process.cpuUsage();
+  const r = await runClients(target, load);
+  const serverCpuMs = processCpuMs(pids.server) - server0;
+  const fakeCpuMs = processCpuMs(pids.fake) - fake0 + (processCpuMs(pids.bare) - bare0);
+  const own = process.cpuUsage(own0);
+  const ownMs = (own.user + own.system) / 1000;
+  const otherCpuMs = Math.max(0, machineCpuMs() - machine0 - serverCpuMs - fakeCpuMs - ownMs);
+  return { ...r, serverCpuMs, otherCpuMs };
+}
+
+async function usageRows(db, keyId) {
+  const { rows } = await db.query('SELECT count(*) AS n FROM llm_usage_logs WHERE key_id = $1', [
+    keyId,
+  ]);
+  return Number(rows[0].n);
+}
+
+async function run(ctx) {
+  const { options, log, db } = ctx;
+  const setup = await setUp(ctx);
+  const t = targets(ctx, setup);
+  const pids = { server: ctx.server.pid, fake: ctx.prepared.fake.pid, bare: ctx.prepared.bare.pid };
+  const problems = [];
+  const proxied = { sent: 0 };
+
+  const warm = Math.max(CLIENTS, Math.min(options.warmupRequests, 1000));
+  log(`  warm-up: ${warm} requests per route, ${CLIENTS} clients`);
+  for (const target of Object.values(t)) {
+    const r = await runClients(target, { clients: CLIENTS, amount: warm });
+    problems.push(...r.problems);
+    if (target === t.proxy || target === t.proxyStream) proxied.sent += r.sent;
+  }
+
+  const pairs = [
+    [t.direct, t.proxy, t.bare],
+    [t.directStream, t.proxyStream, t.bareStream],
+  ];
+  const runs = new Map(Object.values(t).map((x) => [x.route, []]));
+  const seconds = Math.max(1, options.duration / options.rounds);
+  log(`  measuring ${options.duration} s per route in ${options.rounds} alternating rounds`);
+  for (let round = 0; round < options.rounds; round++) {
+    for (const pair of pairs) {
+      for (const target of round % 2 === 0 ? pair : [...pair].reverse()) {
+        const r = await measure(target, { clients: CLIENTS, seconds }, pids);
+        runs.get(target.route).push(r);
+        if (target === t.proxy || target === t.proxyStream) proxied.sent += r.sent;
+        log(
+          `  round ${round + 1}/${options.rounds} ${target.route}: ${fmt.int(r.completed / r.seconds)} req/s, ` +
+            `p50 ${fmt.ms(percentile(r.latencies, 50))} ms`,
+        );
+        await sleep(200);
+      }
+    }
+  }
+  const s = Object.fromEntries(
+    Object.entries(t).map(([k, target]) => [k, summarize(runs.get(target.route))]),
+  );
+
+  // For reference, one client at a time: the proxy's cost without queueing behind other calls.
+  log(`  one client: ${SEQUENTIAL_REQUESTS} requests per route`);
+  const single = {};
+  for (const [k, target] of Object.entries(t)) {
+    const r = await measure(target, { clients: 1, amount: SEQUENTIAL_REQUESTS }, pids);
+    if (target === t.proxy || target === t.proxyStream) proxied.sent += r.sent;
+    problems.push(...r.problems);
+    single[k] = summarize([r]);
+  }
+  for (const x of Object.values(s)) {
+    if (x.failed > 0) problems.push(`${x.route}: ${x.failed} failed requests`, ...x.problems);
+  }
+
+  // Every proxied call, stream or not, leaves one usage log row (written in batches, ~1 s).
+  let logged = await usageRows(db, setup.keyId);
+  for (let i = 0; i < 50 && logged < proxied.sent; i++) {
+    await sleep(200);
+    logged = await usageRows(db, setup.keyId);
+  }
+  if (logged !== proxied.sent) {
+    problems.push(`${logged} usage log rows for ${proxied.sent} proxied calls`);
+  }
+
+  const added = {
+    p50: s.proxy.p50 - s.direct.p50,
+    p99: s.proxy.p99 - s.direct.p99,
+    ttfbP50: s.proxyStream.ttfbP50 - s.directStream.ttfbP50,
+    ttfbP99: s.proxyStream.ttfbP99 - s.directStream.ttfbP99,
+    streamP50: s.proxyStream.p50 - s.directStream.p50,
+  };
+  // What the bare pass-through adds: the floor for any proxy on this machine.
+  const floor = {
+    p50: s.bare.p50 - s.direct.p50,
+    p99: s.bare.p99 - s.direct.p99,
+    ttfbP50: s.bareStream.ttfbP50 - s.directStream.ttfbP50,
+    singleP50: single.bare.p50 - single.direct.p50,
+    singleTtfbP50: single.bareStream.ttfbP50 - single.directStream.ttfbP50,
+  };
+  const otherCpu = Math.max(...Object.values(s).map((x) => x.otherCpu));
+  return {
+    mode: ctx.mode,
+    routes: s,
+    single,
+    singleAdded: {
+      p50: single.proxy.p50 - single.direct.p50,
+      p99: single.proxy.p99 - single.direct.p99,
+      ttfbP50: single.proxyStream.ttfbP50 - single.directStream.ttfbP50,
+    },
+    added,
+    floor,
+    goals: {
+      p50: added.p50 <= GOALS.p50,
+      p99: added.p99 <= GOALS.p99,
+      ttfbP50: added.ttfbP50 <= GOALS.ttfbP50,
+    },
+    logged,
+    proxiedSent: proxied.sent,
+    disturbed: otherCpu > DISTURBED_CPU ? otherCpu : null,
+    problems,
+  };
+}
+
+const verdict = (ok) => (ok ? 'PASS' : 'MISSED');
+
+function summary(r) {
+  const a = r.added;
+  return [
+    `[${r.mode.id}] LLM proxy added latency (${CLIENTS} clients): p50 +${fmt.ms(a.p50)} ms ` +
+      `(${verdict(r.goals.p50)}, goal ≤ ${GOALS.p50}), p99 +${fmt.ms(a.p99)} ms (${verdict(r.goals.p99)}, goal ≤ ${GOALS.p99}); ` +
+      `stream first byte p50 +${fmt.ms(a.ttfbP50)} ms (${verdict(r.goals.ttfbP50)}, goal ≤ ${GOALS.ttfbP50})` +
+      (r.disturbed ? ', INCONCLUSIVE: disturbed by other processes' : ''),
+    `[${r.mode.id}] p50/p99 ms: direct ${fmt.ms(r.routes.direct.p50)}/${fmt.ms(r.routes.direct.p99)}, ` +
+      `proxy ${fmt.ms(r.routes.proxy.p50)}/${fmt.ms(r.routes.proxy.p99)}; server CPU ` +
+      `${fmt.int(r.routes.proxy.serverCpuPerRequestUs)} µs per proxied call, ` +
+      `${fmt.int(r.routes.proxyStream.serverCpuPerRequestUs)} µs per proxied stream`,
+    `[${r.mode.id}] one client at a time: added p50 +${fmt.ms(r.singleAdded.p50)} ms, ` +
+      `p99 +${fmt.ms(r.singleAdded.p99)} ms, stream first byte p50 +${fmt.ms(r.singleAdded.ttfbP50)} ms`,
+    `[${r.mode.id}] floor (bare node:http + fetch pass-through): adds p50 +${fmt.ms(r.floor.p50)} ms, ` +
+      `p99 +${fmt.ms(r.floor.p99)} ms, stream first byte p50 +${fmt.ms(r.floor.ttfbP50)} ms (${CLIENTS} clients); ` +
+      `one client p50 +${fmt.ms(r.floor.singleP50)} ms`,
+    ...r.problems.map((p) => `[${r.mode.id}] PROBLEM: ${p}`),
+  ];
+}
+
+function row(label, x, { viaServer }) {
+  const cpu = viaServer ? fmt.int(x.serverCpuPerRequestUs) : 'n/a';
+  return `| ${label} | ${fmt.int(x.rps)} | ${fmt.ms(x.p50)} | ${fmt.ms(x.p99)} | ${fmt.ms(x.ttfbP50)} | ${fmt.ms(x.ttfbP99)} | ${fmt.int(x.completed)} | ${fmt.int(x.failed)} | ${cpu} | ${fmt.pct(x.otherCpu)} |`;
+}
+
+function renderMode(r) {
+  const a = r.added;
+  const lines = [
+    `### ${r.mode.label}`,
+    '',
+    '| Route | req/s | p50 ms | p99 ms | first byte p50 ms | first byte p99 ms | requests | failed | server CPU µs/req | other CPU |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    row('provider directly', r.routes.direct, { viaServer: false }),
+    row('`POST /api/llm/chat`', r.routes.proxy, { viaServer: true }),
+    row('provider directly, stream', r.routes.directStream, { viaServer: false }),
+    row('`POST /api/llm/chat`, `stream: true`', r.routes.proxyStream, { viaServer: true }),
+    row('bare pass-through (node:http + fetch)', r.routes.bare, { viaServer: false }),
+    row('bare pass-through, stream', r.routes.bareStream, { viaServer: false }),
+    '',
+    `- **Added latency** of a whole answer: p50 **+${fmt.ms(a.p50)} ms** (goal ≤ ${GOALS.p50}: ` +
+      `**${verdict(r.goals.p50)}**), p99 **+${fmt.ms(a.p99)} ms** (goal ≤ ${GOALS.p99}: **${verdict(r.goals.p99)}**).`,
+    `- **Added time to first byte** of a stream: p50 **+${fmt.ms(a.ttfbP50)} ms** (goal ≤ ${GOALS.ttfbP50}: ` +
+      `**${verdict(r.goals.ttfbP50)}**), p99 +${fmt.ms(a.ttfbP99)} ms; whole stream p50 +${fmt.ms(a.streamP50)} ms.`,
+    `- For reference, **one client at a time** (${SEQUENTIAL_REQUESTS} requests per route, no queueing): ` +
+      `added p50 +${fmt.ms(r.singleAdded.p50)} ms, p99 +${fmt.ms(r.singleAdded.p99)} ms; stream first byte ` +
+      `p50 +${fmt.ms(r.singleAdded.ttfbP50)} ms (direct ${fmt.ms(r.single.direct.p50)} ms, proxy ` +
+      `${fmt.ms(r.single.proxy.p50)} ms; stream first byte direct ${fmt.ms(r.single.directStream.ttfbP50)} ms, ` +
+      `proxy ${fmt.ms(r.single.proxyStream.ttfbP50)} ms).`,
+    `- **Floor**: a bare \`node:http\` server forwarding the message with \`fetch\` (the \`ai\` SDK's HTTP ` +
+      `client) and nothing else — no auth, key, database, SDK or logging — adds p50 **+${fmt.ms(r.floor.p50)} ms**, ` +
+      `p99 +${fmt.ms(r.floor.p99)} ms, stream first byte p50 **+${fmt.ms(r.floor.ttfbP50)} ms** with ${CLIENTS} clients; ` +
+      `one client at a time p50 +${fmt.ms(r.floor.singleP50)} ms, stream first byte +${fmt.ms(r.floor.singleTtfbP50)} ms. ` +
+      `No proxy built on an outbound HTTP call can add less on this machine.`,
+    `- Usage log check: ${fmt.int(r.logged)} llm_usage_logs rows for ${fmt.int(r.proxiedSent)} proxied calls ` +
+      `(warm-up included): ${r.logged === r.proxiedSent ? 'consistent' : '**INCONSISTENT**'}.`,
+  ];
+  lines.push(...caveatLines(r));
+  return lines.join('\n');
+}
+
+function render(results, meta) {
+  const o = meta.options;
+  const m = meta.machine;
+  return [
+    '## LLM proxy overhead',
+    '',
+    `Goal: \`POST /api/llm/chat\` against a loopback OpenAI-compatible provider adds ≤ ${GOALS.p50} ms ` +
+      `at p50 and ≤ ${GOALS.p99} ms at p99 to calling that provider directly, and ≤ ${GOALS.ttfbP50} ms at p50 ` +
+      `to the first byte of a stream.`,
+    '',
+    `Run ${meta.date} on ${m.cores} CPUs (${m.cpuModel}), Node ${m.node}, PostgreSQL ${meta.pgVersion}. ` +
+      `The provider (bench/lib/fake-openai-server.js, its own process) answers at once: one JSON ` +
+      `completion, or an SSE stream of 5 deltas (the first with the role chunk) then a usage chunk. ` +
+      `The server reaches it through OPENAI_BASE_URL with the \`ai\` SDK like any provider. Load: ` +
+      `${CLIENTS} closed-loop clients (bench/lib/http-clients.js: keep-alive node:http, each sends ` +
+      `its next request when the answer has ended), ${o.duration} s per route in ${o.rounds} ` +
+      `alternating rounds after a warm-up. "First byte" is the first byte of the response body. ` +
+      `Each proxied call looks up the session and the key, decrypts it, calls the provider, stores ` +
+      `the exchange as a new conversation (one statement) and queues its usage log (batched).`,
+    '',
+    ...results.flatMap((r) => [renderMode(r), '']),
+    `Reading the figures: with ${CLIENTS} clients on ${m.cores} shared cores, latencies include ` +
+      `queueing: when the server is busy, the added latency is about (its CPU per call × clients ÷ ` +
+      `cores it gets), so "server CPU µs/req" is the figure to improve.`,
+    '',
+    `Reproduce: \`${meta.command}\``,
+  ].join('\n');
+}
+
+module.exports = {
+  id: 'llm-proxy',
+  title: 'LLM proxy overhead',
+  prepare,
+  run,
+  summary,
+  render,
+  valid: (r) => r.problems.length === 0,
+};

@@ -1,0 +1,82 @@
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { ConfigType } from '@nestjs/config';
+import { ThrottlerStorage } from '@nestjs/throttler';
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { buildAdminJsOptions } from '../../admin/admin-options';
+import { AuthService } from '../auth/auth.service';
+import { ChatStaffService } from '../chat/chat-staff.service';
+import { adminConfig, authConfig } from '../config';
+import { GptKeysService } from '../gpt-keys/gpt-keys.service';
+import { GptAnalysesService } from '../gpt-analyses/gpt-analyses.service';
+import { LlmKeyTestService } from '../llm-providers/llm-key-test.service';
+import { LlmKeysService } from '../llm-providers/llm-keys.service';
+import { UsersService } from '../users/users.service';
+import { AdminAuthenticator } from './admin-authenticator';
+import type { PanelModuleOptions } from './admin-loader';
+import { createAdminSessionStore } from './admin-session.store';
+import type { AdminJsModules } from './adminjs-esm';
+
+/** Gathers what the back-office needs from the app and turns it into AdminModule options. */
+@Injectable()
+export class AdminPanelSetup implements OnModuleDestroy {
+  private store?: ReturnType<typeof createAdminSessionStore>;
+
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    private readonly dataSource: DataSource,
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+    private readonly gptKeys: GptKeysService,
+    private readonly llmKeys: LlmKeysService,
+    private readonly chat: ChatStaffService,
+    private readonly analyses: GptAnalysesService,
+    @Inject(ThrottlerStorage) private readonly limits: ThrottlerStorage,
+    @Inject(adminConfig.KEY) private readonly config: ConfigType<typeof adminConfig>,
+    @Inject(authConfig.KEY) private readonly authCfg: ConfigType<typeof authConfig>,
+  ) {}
+
+  moduleOptions(lib: AdminJsModules): PanelModuleOptions {
+    const authenticator = new AdminAuthenticator(this.auth, this.users, this.limits, this.authCfg);
+    // The app's own pool (on the embedded database, its socket): no second set of connections.
+    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
+    this.store = createAdminSessionStore(pool, (admin) => authenticator.recheck(admin));
+    return {
+      adminJsOptions: buildAdminJsOptions(lib.adminjs, {
+        rootPath: this.config.rootPath,
+        dataSource: this.dataSource,
+        gptKeys: this.gptKeys,
+        llmKeys: this.llmKeys,
+        llmKeyTester: () => this.moduleRef.get(LlmKeyTestService, { strict: false }),
+        users: this.users,
+        chat: this.chat,
+        analyses: this.analyses,
+      }),
+      auth: {
+        authenticate: (email, password, ctx) => authenticator.authenticate(email, password, ctx),
+        cookieName: this.config.cookieName,
+        cookiePassword: this.config.cookieSecret,
+      },
+      sessionOptions: {
+        store: this.store,
+        secret: this.config.cookieSecret,
+        resave: false,
+        saveUninitialized: false,
+        cookie: {
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: this.config.cookieSecure,
+          path: this.config.rootPath,
+          maxAge: this.authCfg.sessionTtlMs,
+        },
+      },
+      panel: { bundleDir: this.config.bundleDir, skipBundle: this.config.skipBundle },
+    };
+  }
+
+  onModuleDestroy() {
+    this.store?.close();
+  }
+}

@@ -1,0 +1,26 @@
+import { DomainException } from '../common/errors/domain.exception';
+import { asksForHuman, cleanIncoming } from './chat-messages';
+
+describe(asksForHuman.name, () => {
+  const keywords = ['human', 'agent', 'real person', 'parler à quelqu'];
+
+  it('matches whole words and phrases, case-insensitively', () => {
+    expect(asksForHuman('I want a HUMAN now', keywords)).toBe(true);
+    expect(asksForHuman('Can I talk to a real   person', keywords)).toBe(false);
+    expect(asksForHuman('Can I talk to a real person?', keywords)).toBe(true);
+    expect(asksForHuman('Je voudrais parler à quelqu’un', keywords)).toBe(true);
+  });
+
+  it('does not match inside other words', () => {
+    expect(asksForHuman('Check my agenda', keywords)).toBe(false);
+    expect(asksForHuman('humanity is great', keywords)).toBe(false);
+  });
+});
+
+describe(cleanIncoming.name, () => {
+  it('refuses empty and over-long text with a field error', () => {
+    expect(() => cleanIncoming('<script>x</script>')).toThrow(DomainException);
+    expect(() => cleanIncoming('a'.repeat(4001))).toThrow(/longer than 4000/);
+    expect(cleanIncoming('a'.repeat(4000))).toHaveLength(4000);
+  });
+});

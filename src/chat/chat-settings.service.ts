@@ -1,0 +1,104 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { DataSource } from 'typeorm';
+import type { AuthenticatedUser } from '../common/auth/principal';
+import { DomainException } from '../common/errors/domain.exception';
+import { chatConfig } from '../config';
+import type { ChatSettingsDto, UpdateChatSettingsDto } from './dto/chat-staff.dto';
+import { ChatSettingsEntity } from './entities/chat-settings.entity';
+
+/** Settings are read on every message: kept this long in memory (changes here apply at once). */
+const CACHE_MS = 5_000;
+
+/**
+ * The single chat_settings row. Other instances see a change within CACHE_MS.
+ * The assistant's provider key is chosen explicitly by an admin among *their own* keys
+ * (`llmKeyId`): nobody's personal key is spent by the public chat without them choosing it.
+ */
+@Injectable()
+export class ChatSettingsService {
+  private cached: { value: ChatSettingsEntity; until: number } | null = null;
+
+  constructor(
+    private readonly db: DataSource,
+    @Inject(chatConfig.KEY) private readonly config: ConfigType<typeof chatConfig>,
+  ) {}
+
+  async current(): Promise<ChatSettingsEntity> {
+    if (this.cached && this.cached.until > Date.now()) return this.cached.value;
+    const value = await this.db.getRepository(ChatSettingsEntity).findOneByOrFail({ id: 1 });
+    this.cached = { value, until: Date.now() + CACHE_MS };
+    return value;
+  }
+
+  async read(): Promise<ChatSettingsDto> {
+    return this.toDto(await this.current());
+  }
+
+  async update(admin: AuthenticatedUser, dto: UpdateChatSettingsDto): Promise<ChatSettingsDto> {
+    const current = await this.current();
+    const provider = dto.provider ?? current.provider;
+    const llmKeyId = dto.llmKeyId === undefined ? current.llmKeyId : dto.llmKeyId;
+    if (dto.llmKeyId) await this.checkKey(admin, dto.llmKeyId, provider);
+    else if (llmKeyId && dto.provider && dto.provider !== current.provider) {
+      throw new DomainException(
+        'VALIDATION_FAILED',
+        `The configured key is not a ${provider} key: set llmKeyId (or null) with the new provider`,
+        [{ field: 'llmKeyId', messages: [`llmKeyId must be a ${provider} key`] }],
+      );
+    }
+    const patch: Partial<ChatSettingsEntity> = { updatedById: admin.id };
+    if (dto.autoReplyEnabled !== undefined) patch.autoReplyEnabled = dto.autoReplyEnabled;
+    if (dto.provider !== undefined) patch.provider = dto.provider;
+    if (dto.model !== undefined) patch.model = dto.model?.trim() || null;
+    if (dto.llmKeyId !== undefined) patch.llmKeyId = dto.llmKeyId;
+    if (dto.systemPrompt !== undefined) patch.systemPrompt = dto.systemPrompt.trim();
+    if (dto.welcomeMessage !== undefined) patch.welcomeMessage = dto.welcomeMessage.trim();
+    if (dto.handoffKeywords !== undefined) {
+      patch.handoffKeywords = [
+        ...new Set(dto.handoffKeywords.map((k) => k.normalize('NFC').trim().toLowerCase())),
+      ].filter(Boolean);
+    }
+    await this.db.getRepository(ChatSettingsEntity).update({ id: 1 }, patch);
+    this.cached = null;
+    return this.read();
+  }
+
+  /** CHAT_MOCK_MODE, the mock provider, or no key chosen: the deterministic mock answers. */
+  mockReplies(settings: ChatSettingsEntity): boolean {
+    return this.config.mockMode || settings.provider === 'mock' || !settings.llmKeyId;
+  }
+
+  private async checkKey(admin: AuthenticatedUser, keyId: string, provider: string) {
+    const rows = await this.db.query<{ provider: string; is_active: boolean }[]>(
+      `SELECT provider, is_active FROM llm_api_keys WHERE id = $1 AND user_id = $2`,
+      [keyId, admin.id],
+    );
+    const key = rows[0];
+    const problem = !key
+      ? 'llmKeyId must be one of your own LLM keys (POST /api/llm/keys)'
+      : !key.is_active
+        ? 'llmKeyId is deactivated'
+        : key.provider !== provider
+          ? `llmKeyId is a ${key.provider} key, not a ${provider} one`
+          : null;
+    if (problem)
+      throw new DomainException('VALIDATION_FAILED', problem, [
+        { field: 'llmKeyId', messages: [problem] },
+      ]);
+  }
+
+  private toDto(s: ChatSettingsEntity): ChatSettingsDto {
+    return {
+      autoReplyEnabled: s.autoReplyEnabled,
+      provider: s.provider,
+      model: s.model,
+      llmKeyId: s.llmKeyId,
+      systemPrompt: s.systemPrompt,
+      welcomeMessage: s.welcomeMessage,
+      handoffKeywords: s.handoffKeywords,
+      mockReplies: this.mockReplies(s),
+      updatedAt: s.updatedAt,
+    };
+  }
+}

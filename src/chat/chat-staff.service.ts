@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import { DomainException } from '../common/errors/domain.exception';
+import { isUuid } from '../common/text';
+import { MetricsService } from '../metrics/metrics.service';
+import { ChatEvents } from './chat-events';
+import { cleanIncoming, RESOLVED_NOTICE } from './chat-messages';
+import {
+  ChatMessageRow,
+  ChatRepository,
+  ChatSessionPatch,
+  NewChatMessage,
+} from './chat.repository';
+import type {
+  ChatSessionDetailDto,
+  ChatSessionListDto,
+  ChatSessionSummaryDto,
+} from './dto/chat-staff.dto';
+import type { ChatSessionStatus } from './entities/chat-session.entity';
+
+/** The staff member acting: any object with the user's id and display name will do. */
+export interface ChatStaffActor {
+  id: string;
+  name: string;
+}
+
+/** Messages returned with one session (the newest are what staff need; older stay in history). */
+const DETAIL_MESSAGES = 1_000;
+
+/**
+ * What staff (role staff or admin) do with chat sessions, for the REST API and the AdminJS
+ * back-office alike. Role checks are the caller's job (`@Auth('staff')`, AdminJS's own
+ * access rules); every method validates the session id and answers 404 for an unknown one.
+ * Writes are announced to SSE streams like the visitor's own messages.
+ */
+@Injectable()
+export class ChatStaffService {
+  constructor(
+    private readonly repo: ChatRepository,
+    private readonly events: ChatEvents,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  /** Sessions by status (all when omitted), most recently active first. */
+  list(status?: ChatSessionStatus, limit = 50, offset = 0): Promise<ChatSessionListDto> {
+    return this.repo.listSessions(status, limit, offset);
+  }
+
+  /** One session with its messages, oldest first. */
+  async get(sessionId: string): Promise<ChatSessionDetailDto> {
+    const session = await this.find(sessionId);
+    const after = Math.max(0, session.lastSequence - DETAIL_MESSAGES);
+    const messages = await this.repo.messagesAfter(session.id, after, DETAIL_MESSAGES);
+    return { ...session, messages };
+  }
+
+  /**
+   * Posts a staff message (role `staff`, signed with the actor's name). It turns the
+   * assistant off for the session, moves it to `open` and assigns it to the actor if nobody
+   * has it yet. 400 when the text is empty or too long once cleaned.
+   */
+  async reply(actor: ChatStaffActor, sessionId: string, text: string): Promise<ChatMessageRow> {
+    const content = cleanIncoming(text);
+    const [message] = await this.write(
+      sessionId,
+      [{ role: 'staff', senderName: actor.name, content }],
+      { status: 'open', assistantEnabled: false, assignIfUnassigned: actor.id },
+    );
+    return message;
+  }
+
+  /**
+   * Assigns the session to a staff or admin user (the actor when `staffId` is omitted);
+   * a pending session moves to `open`, so the assistant stops answering it.
+   */
+  async assign(
+    actor: ChatStaffActor,
+    sessionId: string,
+    staffId: string = actor.id,
+  ): Promise<ChatSessionSummaryDto> {
+    const session = await this.find(sessionId);
+    const staff = isUuid(staffId) ? await this.repo.findActiveStaff(staffId) : null;
+    if (!staff) throw DomainException.notFound('Active staff user');
+    await this.write(session.id, [], {
+      assignedStaffId: staff.id,
+      ...(session.status === 'pending' ? { status: 'open' as const } : {}),
+    });
+    return this.find(session.id);
+  }
+
+  /** Marks the session resolved and tells the visitor so; a new visitor message reopens it. */
+  async resolve(_actor: ChatStaffActor, sessionId: string): Promise<ChatSessionSummaryDto> {
+    await this.write(sessionId, [{ role: 'system', senderName: null, content: RESOLVED_NOTICE }], {
+      status: 'resolved',
+    });
+    return this.find(sessionId);
+  }
+
+  private async find(sessionId: string) {
+    const session = isUuid(sessionId) ? await this.repo.findSession(sessionId) : null;
+    if (!session) throw DomainException.notFound('Chat session');
+    return session;
+  }
+
+  private async write(
+    sessionId: string,
+    messages: NewChatMessage[],
+    patch: ChatSessionPatch,
+  ): Promise<ChatMessageRow[]> {
+    const stored = isUuid(sessionId) ? await this.repo.append(sessionId, messages, patch) : null;
+    if (!stored) throw DomainException.notFound('Chat session');
+    if (messages.length > 0) this.events.publish(sessionId, stored.session.lastSequence);
+    for (const m of stored.messages) this.metrics.chatMessage(m.role);
+    return stored.messages;
+  }
+}

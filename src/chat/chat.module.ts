@@ -1,0 +1,44 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { llmConfig, type LlmConfig } from '../config';
+import { LlmKeysCoreModule } from '../llm-providers/llm-providers.module';
+import { LlmClient } from '../llm-providers/providers/llm-client';
+import { LLM_PROVIDERS_SETTINGS } from '../llm-providers/providers/llm-providers.settings';
+import { ChatAccessService } from './chat-access.service';
+import { ChatAssistantService } from './chat-assistant.service';
+import { ChatEvents } from './chat-events';
+import { ChatPageController } from './chat-page.controller';
+import { ChatRateLimiter } from './chat-rate-limiter';
+import { ChatSettingsService } from './chat-settings.service';
+import { ChatStaffController } from './chat-staff.controller';
+import { ChatStaffService } from './chat-staff.service';
+import { ChatStreamService } from './chat-stream.service';
+import { ChatController } from './chat.controller';
+import { ChatRepository } from './chat.repository';
+import { ChatService } from './chat.service';
+
+/**
+ * Support chat: sessions for visitors and users, the assistant (LlmProviders or the mock),
+ * polling and SSE, staff handoff, the /support/chat page. ChatStaffService and
+ * ChatSettingsService are exported for the back-office.
+ */
+@Module({
+  imports: [AuthModule, LlmKeysCoreModule],
+  controllers: [ChatController, ChatStaffController, ChatPageController],
+  providers: [
+    // LlmProvidersModule does not export its client; the same class on the same settings.
+    { provide: LLM_PROVIDERS_SETTINGS, inject: [llmConfig.KEY], useFactory: (c: LlmConfig) => c },
+    LlmClient,
+    ChatRepository,
+    ChatAccessService,
+    ChatRateLimiter,
+    ChatSettingsService,
+    ChatAssistantService,
+    ChatEvents,
+    ChatService,
+    ChatStaffService,
+    ChatStreamService,
+  ],
+  exports: [ChatStaffService, ChatSettingsService],
+})
+export class ChatModule {}

@@ -1,0 +1,264 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { ChatMessageRole } from './entities/chat-message.entity';
+import type { ChatSessionStatus } from './entities/chat-session.entity';
+
+export interface ChatMessageRow {
+  id: string;
+  sessionId: string;
+  sequence: number;
+  role: ChatMessageRole;
+  senderName: string | null;
+  content: string;
+  tokensUsed: number | null;
+  createdAt: Date;
+}
+
+export interface ChatSessionState {
+  id: string;
+  userId: string | null;
+  status: ChatSessionStatus;
+  assistantEnabled: boolean;
+  lastSequence: number;
+}
+
+export interface ChatSessionRow extends ChatSessionState {
+  userEmail: string | null;
+  assignedStaffId: string | null;
+  title: string | null;
+  lastMessageAt: Date | null;
+  createdAt: Date;
+}
+
+export interface NewChatMessage {
+  role: ChatMessageRole;
+  senderName: string | null;
+  content: string;
+  tokensUsed?: number | null;
+}
+
+/** Changes to a session made with the messages appended to it. Undefined: unchanged. */
+export interface ChatSessionPatch {
+  status?: ChatSessionStatus;
+  assistantEnabled?: boolean;
+  /** Replaces the assignee. */
+  assignedStaffId?: string;
+  /** Sets the assignee only while there is none. */
+  assignIfUnassigned?: string;
+  /** Set only while the session has no title yet. */
+  titleIfUnset?: string;
+  /**
+   * Write only while the assistant still answers this session: a staff member who took over
+   * while a provider call ran wins, and the late assistant reply is dropped.
+   */
+  onlyWhileAssistantEnabled?: boolean;
+}
+
+/** Counts added to user_usage_stats for that user and today's UTC date. */
+export interface ChatUsageDelta {
+  userId: string;
+  messagesSent: number;
+  assistantReplies: number;
+  tokensUsed: number;
+}
+
+const MESSAGE_COLUMNS = `id, session_id AS "sessionId", sequence, role, sender_name AS "senderName",
+  content, tokens_used AS "tokensUsed", created_at AS "createdAt"`;
+const STATE_COLUMNS = `id, user_id AS "userId", status, assistant_enabled AS "assistantEnabled",
+  last_sequence AS "lastSequence"`;
+const SESSION_COLUMNS = `s.id, s.user_id AS "userId", u.email AS "userEmail", s.status,
+  s.assistant_enabled AS "assistantEnabled", s.assigned_staff_id AS "assignedStaffId", s.title,
+  s.last_sequence AS "lastSequence", s.last_message_at AS "lastMessageAt", s.created_at AS "createdAt"`;
+
+/**
+ * The only place that queries chat_sessions, chat_messages and user_usage_stats. Sequences are
+ * handed out by bumping `last_sequence` on the session row (UPDATE … RETURNING) in the
+ * transaction that inserts the messages: the row lock orders concurrent writers, so sequences
+ * are gapless, unique (also enforced by an index) and committed in order.
+ */
+@Injectable()
+export class ChatRepository {
+  constructor(private readonly db: DataSource) {}
+
+  /** A new session with its first message(s) at sequence 1…n. */
+  async createSession(
+    owner: { userId: string | null; visitorTokenHash: string | null },
+    first: NewChatMessage[],
+  ): Promise<{ session: ChatSessionState; messages: ChatMessageRow[] }> {
+    return this.db.transaction(async (m) => {
+      const [session] = await m.query<ChatSessionState[]>(
+        `INSERT INTO chat_sessions (user_id, visitor_token_hash, last_sequence, last_message_at)
+         VALUES ($1, $2, $3, now()) RETURNING ${STATE_COLUMNS}`,
+        [owner.userId, owner.visitorTokenHash, first.length],
+      );
+      const messages = await this.insertMessages(m, session.id, 1, first);
+      return { session, messages };
+    });
+  }
+
+  /** The session if this user or visitor token owns it; null otherwise (also when unknown). */
+  async findOwned(
+    sessionId: string,
+    owner: { userId: string | null; visitorTokenHash: string | null },
+  ): Promise<ChatSessionState | null> {
+    const rows = await this.db.query<ChatSessionState[]>(
+      `SELECT ${STATE_COLUMNS} FROM chat_sessions
+        WHERE id = $1 AND (user_id = $2 OR visitor_token_hash = $3)`,
+      [sessionId, owner.userId, owner.visitorTokenHash],
+    );
+    return rows[0] ?? null;
+  }
+
+  async findState(sessionId: string): Promise<ChatSessionState | null> {
+    const rows = await this.db.query<ChatSessionState[]>(
+      `SELECT ${STATE_COLUMNS} FROM chat_sessions WHERE id = $1`,
+      [sessionId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Appends messages (sequences last+1…last+n), applies the patch and adds the usage counts,
+   * all in one transaction. Null if the session no longer exists (or, with
+   * `onlyWhileAssistantEnabled`, no longer has the assistant on).
+   */
+  async append(
+    sessionId: string,
+    messages: NewChatMessage[],
+    patch: ChatSessionPatch = {},
+    usage?: ChatUsageDelta,
+  ): Promise<{ session: ChatSessionState; messages: ChatMessageRow[] } | null> {
+    return this.db.transaction(async (m) => {
+      const [rows] = await m.query<[ChatSessionState[], number]>(
+        `UPDATE chat_sessions SET
+           last_sequence = last_sequence + $2,
+           last_message_at = CASE WHEN $2 > 0 THEN now() ELSE last_message_at END,
+           status = COALESCE($3, status),
+           assistant_enabled = COALESCE($4, assistant_enabled),
+           assigned_staff_id = COALESCE($5, assigned_staff_id, $7),
+           title = COALESCE(title, $6),
+           updated_at = now()
+         WHERE id = $1 AND ($8::boolean IS NOT TRUE OR assistant_enabled)
+         RETURNING ${STATE_COLUMNS}`,
+        [
+          sessionId,
+          messages.length,
+          patch.status ?? null,
+          patch.assistantEnabled ?? null,
+          patch.assignedStaffId ?? null,
+          patch.titleIfUnset ?? null,
+          patch.assignIfUnassigned ?? null,
+          patch.onlyWhileAssistantEnabled ?? false,
+        ],
+      );
+      const session = rows[0];
+      if (!session) return null;
+      const first = session.lastSequence - messages.length + 1;
+      const stored = await this.insertMessages(m, sessionId, first, messages);
+      if (usage) await this.addUsage(m, usage);
+      return { session, messages: stored };
+    });
+  }
+
+  /** Messages after the cursor, oldest first: an index range scan on (session_id, sequence). */
+  messagesAfter(sessionId: string, after: number, limit: number): Promise<ChatMessageRow[]> {
+    return this.db.query<ChatMessageRow[]>(
+      `SELECT ${MESSAGE_COLUMNS} FROM chat_messages
+        WHERE session_id = $1 AND sequence > $2 ORDER BY sequence LIMIT $3`,
+      [sessionId, after, limit],
+    );
+  }
+
+  /** The newest conversational turns before `beforeSequence`, oldest first (LLM context). */
+  async recentTurns(
+    sessionId: string,
+    beforeSequence: number,
+    limit: number,
+  ): Promise<Pick<ChatMessageRow, 'role' | 'content'>[]> {
+    if (limit === 0) return [];
+    const rows = await this.db.query<Pick<ChatMessageRow, 'role' | 'content'>[]>(
+      `SELECT role, content FROM chat_messages
+        WHERE session_id = $1 AND sequence < $2 AND role IN ('user', 'assistant', 'staff')
+        ORDER BY sequence DESC LIMIT $3`,
+      [sessionId, beforeSequence, limit],
+    );
+    return rows.reverse();
+  }
+
+  async listSessions(
+    status: ChatSessionStatus | undefined,
+    limit: number,
+    offset: number,
+  ): Promise<{ items: ChatSessionRow[]; total: number }> {
+    const where = status ? 'WHERE s.status = $1' : 'WHERE $1::text IS NULL';
+    const items = await this.db.query<ChatSessionRow[]>(
+      `SELECT ${SESSION_COLUMNS} FROM chat_sessions s LEFT JOIN users u ON u.id = s.user_id
+        ${where} ORDER BY s.last_message_at DESC NULLS LAST, s.id LIMIT $2 OFFSET $3`,
+      [status ?? null, limit, offset],
+    );
+    const [{ total }] = await this.db.query<{ total: number }[]>(
+      `SELECT count(*)::int AS total FROM chat_sessions s ${where}`,
+      [status ?? null],
+    );
+    return { items, total };
+  }
+
+  async findSession(sessionId: string): Promise<ChatSessionRow | null> {
+    const rows = await this.db.query<ChatSessionRow[]>(
+      `SELECT ${SESSION_COLUMNS} FROM chat_sessions s LEFT JOIN users u ON u.id = s.user_id
+        WHERE s.id = $1`,
+      [sessionId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** An active staff or admin user, for assignment. */
+  async findActiveStaff(userId: string): Promise<{ id: string; name: string } | null> {
+    const rows = await this.db.query<{ id: string; name: string }[]>(
+      `SELECT id, name FROM users WHERE id = $1 AND is_active AND role IN ('staff', 'admin')`,
+      [userId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Deletes a session; its messages go with it (ON DELETE CASCADE). */
+  async deleteSession(sessionId: string): Promise<boolean> {
+    const [, affected] = await this.db.query<[unknown[], number]>(
+      `DELETE FROM chat_sessions WHERE id = $1`,
+      [sessionId],
+    );
+    return affected > 0;
+  }
+
+  private async insertMessages(
+    m: EntityManager,
+    sessionId: string,
+    firstSequence: number,
+    messages: NewChatMessage[],
+  ): Promise<ChatMessageRow[]> {
+    if (messages.length === 0) return [];
+    const params: unknown[] = [sessionId];
+    const values = messages.map((msg, i) => {
+      params.push(firstSequence + i, msg.role, msg.senderName, msg.content, msg.tokensUsed ?? null);
+      const p = params.length;
+      return `($1, $${p - 4}, $${p - 3}, $${p - 2}, $${p - 1}, $${p})`;
+    });
+    return m.query<ChatMessageRow[]>(
+      `INSERT INTO chat_messages (session_id, sequence, role, sender_name, content, tokens_used)
+       VALUES ${values.join(', ')} RETURNING ${MESSAGE_COLUMNS}`,
+      params,
+    );
+  }
+
+  private async addUsage(m: EntityManager, u: ChatUsageDelta): Promise<void> {
+    await m.query(
+      `INSERT INTO user_usage_stats (user_id, day, messages_sent, assistant_replies, tokens_used)
+       VALUES ($1, (now() AT TIME ZONE 'UTC')::date, $2, $3, $4)
+       ON CONFLICT (user_id, day) DO UPDATE SET
+         messages_sent = user_usage_stats.messages_sent + EXCLUDED.messages_sent,
+         assistant_replies = user_usage_stats.assistant_replies + EXCLUDED.assistant_replies,
+         tokens_used = user_usage_stats.tokens_used + EXCLUDED.tokens_used`,
+      [u.userId, u.messagesSent, u.assistantReplies, u.tokensUsed],
+    );
+  }
+}

@@ -1,0 +1,205 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+import {
+  CHAT_PROVIDERS,
+  type ChatProvider,
+} from '../../llm-providers/providers/llm-providers.settings';
+import { CHAT_SESSION_STATUSES, type ChatSessionStatus } from '../entities/chat-session.entity';
+import { ChatMessageDto } from './chat-response.dto';
+
+export class ListChatSessionsQueryDto {
+  @ApiPropertyOptional({ enum: CHAT_SESSION_STATUSES, example: 'open' })
+  @IsOptional()
+  @IsIn(CHAT_SESSION_STATUSES)
+  status?: ChatSessionStatus;
+
+  @ApiPropertyOptional({ example: 50, default: 50, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ example: 0, default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset?: number;
+}
+
+export class StaffReplyDto {
+  @ApiProperty({ example: 'Bonjour, je suis Claire du support. Je m’occupe de votre demande.' })
+  @IsString()
+  @MaxLength(20_000)
+  message: string;
+}
+
+export class AssignChatSessionDto {
+  @ApiPropertyOptional({
+    format: 'uuid',
+    example: '9a3e6a64-5f7e-4f7b-8c5c-0a1d2b3c4d5e',
+    description: 'A staff or admin user; omitted: yourself',
+  })
+  @IsOptional()
+  @IsUUID()
+  staffId?: string;
+}
+
+export class ChatSessionSummaryDto {
+  @ApiProperty({ format: 'uuid', example: '0b9d1d5e-7f35-4a51-a4a8-6f0f4c1d2e3a' })
+  id: string;
+
+  @ApiProperty({ type: String, nullable: true, format: 'uuid', example: null })
+  userId: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  userEmail: string | null;
+
+  @ApiProperty({ enum: CHAT_SESSION_STATUSES, example: 'open' })
+  status: ChatSessionStatus;
+
+  @ApiProperty({ example: false })
+  assistantEnabled: boolean;
+
+  @ApiProperty({ type: String, nullable: true, format: 'uuid', example: null })
+  assignedStaffId: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Mon devis n’est pas arrivé' })
+  title: string | null;
+
+  @ApiProperty({ example: 4 })
+  lastSequence: number;
+
+  @ApiProperty({ type: Date, nullable: true, example: '2025-11-26T09:31:00.000Z' })
+  lastMessageAt: Date | null;
+
+  @ApiProperty({ example: '2025-11-26T09:30:00.000Z' })
+  createdAt: Date;
+}
+
+export class ChatSessionListDto {
+  @ApiProperty({ type: [ChatSessionSummaryDto] })
+  items: ChatSessionSummaryDto[];
+
+  @ApiProperty({ example: 1 })
+  total: number;
+}
+
+export class ChatSessionDetailDto extends ChatSessionSummaryDto {
+  @ApiProperty({ type: [ChatMessageDto], description: 'Every message, oldest first' })
+  messages: ChatMessageDto[];
+}
+
+export class ChatSettingsDto {
+  @ApiProperty({ example: true })
+  autoReplyEnabled: boolean;
+
+  @ApiProperty({ enum: CHAT_PROVIDERS, example: 'mistral' })
+  provider: ChatProvider;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description: 'Null: provider default',
+  })
+  model: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'uuid',
+    example: null,
+    description: 'The admin-owned provider key the assistant spends; null: the mock answers',
+  })
+  llmKeyId: string | null;
+
+  @ApiProperty({ example: 'You are the support assistant of Passerelle. Answer briefly.' })
+  systemPrompt: string;
+
+  @ApiProperty({ example: 'Hello! How can we help you today?' })
+  welcomeMessage: string;
+
+  @ApiProperty({ type: [String], example: ['human', 'agent', 'conseiller'] })
+  handoffKeywords: string[];
+
+  @ApiProperty({
+    example: false,
+    description: 'CHAT_MOCK_MODE or no usable key: replies come from the deterministic mock',
+  })
+  mockReplies: boolean;
+
+  @ApiProperty({ example: '2025-11-26T09:00:00.000Z' })
+  updatedAt: Date;
+}
+
+export class UpdateChatSettingsDto {
+  @ApiPropertyOptional({ example: true })
+  @IsOptional()
+  @IsBoolean()
+  autoReplyEnabled?: boolean;
+
+  @ApiPropertyOptional({ enum: CHAT_PROVIDERS, example: 'openai' })
+  @IsOptional()
+  @IsIn(CHAT_PROVIDERS)
+  provider?: ChatProvider;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'gpt-4o-mini' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  model?: string | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    format: 'uuid',
+    example: '3c1b9a2e-0f4d-4e5a-9b6c-7d8e9f0a1b2c',
+    description: 'One of your own active keys for `provider`; null: none (mock replies)',
+  })
+  @IsOptional()
+  @IsUUID()
+  llmKeyId?: string | null;
+
+  @ApiPropertyOptional({ example: 'You are the support assistant of Passerelle. Answer briefly.' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(8_000)
+  systemPrompt?: string;
+
+  @ApiPropertyOptional({ example: 'Bonjour ! Comment pouvons-nous vous aider ?' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2_000)
+  welcomeMessage?: string;
+
+  @ApiPropertyOptional({ type: [String], example: ['human', 'agent', 'conseiller'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MinLength(2, { each: true })
+  @MaxLength(60, { each: true })
+  handoffKeywords?: string[];
+}
+
+export { ChatMessageDto };

@@ -1,0 +1,42 @@
+import { BaseEntity, Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { ChatProvider } from '../../llm-providers/providers/llm-providers.settings';
+
+/** The single row (id = 1) of support chat settings, edited by admins. */
+@Entity('chat_settings')
+export class ChatSettingsEntity extends BaseEntity {
+  @PrimaryColumn({ type: 'smallint', default: 1 })
+  id: number;
+
+  @Column({ type: 'boolean', default: true })
+  autoReplyEnabled: boolean;
+
+  @Column({ type: 'varchar', length: 16 })
+  provider: ChatProvider;
+
+  /** Null: the provider's default model (LLM_DEFAULT_MODEL_<PROVIDER>). */
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  model: string | null;
+
+  /**
+   * The provider key the assistant spends: one of an admin's own keys, chosen by that admin.
+   * Null (or the key deactivated/deleted): no usable key, so the deterministic mock answers.
+   */
+  @Column({ type: 'uuid', nullable: true })
+  llmKeyId: string | null;
+
+  @Column({ type: 'text' })
+  systemPrompt: string;
+
+  @Column({ type: 'text' })
+  welcomeMessage: string;
+
+  /** Lower-cased phrases; a user message containing one asks for a human. */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  handoffKeywords: string[];
+
+  @Column({ type: 'uuid', nullable: true })
+  updatedById: string | null;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}
