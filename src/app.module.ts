@@ -5,6 +5,7 @@ import { AuthModule } from './auth/auth.module';
 import { ChatModule } from './chat/chat.module';
 import { CommonModule } from './common/common.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { ObservabilityModule } from './observability/observability.module';
 import { LoggingModule } from './common/logging/logging.module';
 import { allConfigs } from './config';
 import { DatabaseModule } from './database/database.module';
@@ -30,6 +31,7 @@ import { UsersModule } from './users/users.module';
     DatabaseModule.forRoot({ role: 'own', migrate: true }),
     CommonModule,
     MetricsModule,
+    ObservabilityModule,
     HealthModule,
     UsersModule,
     AuthModule,

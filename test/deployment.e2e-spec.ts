@@ -114,7 +114,9 @@ describe('deployment files (docker/)', () => {
       expect(froms.every((l) => / AS \w+/i.test(l))).toBe(true);
       expect(final).toMatch(/npm ci --omit=dev/);
       expect(final).toMatch(/COPY --from=build \/app\/dist \.\/dist/);
-      expect(stages[0]).toMatch(/nest build/);
+      // `npm run build`: nest build, then AdminJS pre-linked into dist/admin-vendor.cjs.
+      expect(stages[0]).toMatch(/COPY scripts\/build-admin-vendor\.js /);
+      expect(stages[0]).toMatch(/RUN npm run build/);
     });
 
     it('runs as a non-root user, checks /health/live with node, starts the server', () => {

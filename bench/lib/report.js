@@ -9,9 +9,9 @@ const RESULTS_FILE = path.join(__dirname, '..', 'RESULTS.md');
 
 const HEADER = `# Benchmarks
 
-Written by \`npm run bench\` (scripts/bench.js; scenarios in bench/scenarios/) and
-\`npm run bench:startup\` (scripts/bench-startup.js). Each section is
-regenerated when its scenario runs; sections of scenarios not run are kept as they were.
+Written by \`npm run bench\` (scripts/bench.js; scenarios in bench/scenarios/),
+\`npm run bench:startup\` (scripts/bench-startup.js) and \`npm run bench:soak\` (bench/soak.js).
+Each section is regenerated when its scenario runs; sections of scenarios not run are kept as they were.
 `;
 
 const begin = (id) => `<!-- bench:${id}:begin -->`;
@@ -30,7 +30,7 @@ function readSections(file) {
 function writeResults(scenarios, rendered, file = RESULTS_FILE) {
   const previous = readSections(file);
   const parts = [HEADER];
-  // The file's order, then new sections; sections of other scripts (bench:startup) stay.
+  // The file's order, then new sections; sections of other scripts (bench:startup, bench:soak) stay.
   const ids = [...previous.keys()];
   for (const { id } of scenarios) if (!ids.includes(id)) ids.push(id);
   for (const id of ids) {

@@ -113,6 +113,31 @@ describe('Reliability: secrets never leak', () => {
       json(admin, { provider: 'openai', message: 'Bonjour' }),
     );
     await call('key test', `/api/llm/keys/${String(llmKey.json().id)}/test`, json(admin, {}));
+    // The back-office of the built server (AdminJS from dist/admin-vendor.cjs): its login and
+    // its lists of GPT and provider keys show names, never a key or a hash.
+    const panelLogin = await fetch(`${server.url}/admin/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(ADMIN).toString(),
+      redirect: 'manual',
+    });
+    expect(panelLogin.status).toBe(302);
+    const panelCookie = String(panelLogin.headers.get('set-cookie')).split(';')[0];
+    const panel = { headers: { Cookie: panelCookie } };
+    const gptKeyList = await call(
+      'panel GPT keys',
+      '/admin/api/resources/gpt-keys/actions/list',
+      panel,
+    );
+    expect(gptKeyList.status).toBe(200);
+    expect(JSON.stringify(gptKeyList.json())).toContain('Leak test');
+    const llmKeyList = await call(
+      'panel provider keys',
+      '/admin/api/resources/llm-keys/actions/list',
+      panel,
+    );
+    expect(llmKeyList.status).toBe(200);
+    expect(JSON.stringify(llmKeyList.json())).toContain('Leak test');
     await call('metrics', '/metrics', { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } });
     await call('logout', '/api/auth/logout', json(admin, {}));
     await call('after logout', '/api/auth/me', { headers: { Authorization: `Bearer ${admin}` } });
@@ -124,6 +149,7 @@ describe('Reliability: secrets never leak', () => {
       'provider key': PROVIDER_KEY,
       'admin password': ADMIN.password,
       'session token': admin,
+      'back-office session cookie': panelCookie.split('=')[1],
       'metrics token': METRICS_TOKEN,
     };
     const output = server.output();

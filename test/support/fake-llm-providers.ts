@@ -9,6 +9,8 @@ export type FakeFailure =
   | { kind: 'slow'; ms: number }
   /** Streams one delta, then hangs until the client goes away. */
   | { kind: 'stall' }
+  /** Streams `afterDeltas` text deltas, waits `ms`, then finishes normally (a slow stream). */
+  | { kind: 'pause'; afterDeltas: number; ms: number }
   /**
    * Drops the connection (a network failure): at once for a plain call; for a stream, after
    * its headers and `afterDeltas` text deltas.
@@ -156,6 +158,10 @@ export class FakeLlmProviders {
       if (failure?.kind === 'cut' && i === firstDelta + failure.afterDeltas) {
         res.destroy();
         return;
+      }
+      if (failure?.kind === 'pause' && i === firstDelta + failure.afterDeltas) {
+        await sleep(failure.ms);
+        if (res.destroyed) return;
       }
       res.write(event);
       // after message_start / the role chunk and the first delta

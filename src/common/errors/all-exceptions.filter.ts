@@ -16,6 +16,7 @@ import { ERROR_STATUS, ErrorCode } from './error-code';
 import type { ErrorResponseDto } from './error-response.dto';
 import { requestId } from '../logging/logging.module';
 import { MetricsService } from '../../metrics/metrics.service';
+import { ErrorReportingService } from '../../observability/error-reporting.service';
 import type { AppRequest } from '../auth/principal';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
@@ -36,18 +37,25 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Exceptions');
 
-  constructor(@Optional() private readonly metrics?: MetricsService) {}
+  constructor(
+    @Optional() private readonly metrics?: MetricsService,
+    @Optional() private readonly errors?: ErrorReportingService,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<Request & { id?: string }>();
     const res = ctx.getResponse<Response>();
     const { status, code, message, details, headers } = this.describe(exception);
+    // Body-parser errors happen before the request logger assigns an id.
+    if (req.id === undefined && !res.headersSent) req.id = requestId(req, res);
+    const id = String(req.id);
 
     if (code === 'DATABASE_UNAVAILABLE') {
-      this.logger.warn({ err: safeError(exception), requestId: req.id }, 'Database unavailable');
+      this.logger.warn({ err: safeError(exception), requestId: id }, 'Database unavailable');
     } else if (status >= 500) {
-      this.logger.error({ err: safeError(exception), requestId: req.id }, 'Unhandled error');
+      this.logger.error({ err: safeError(exception), requestId: id }, 'Unhandled error');
+      this.errors?.report(exception, { requestId: id, method: req.method, route: routeOf(req) });
     }
     if (status === 401 || status === 429) this.count(req as AppRequest, status, code);
     if (res.headersSent) {
@@ -60,8 +68,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       error: STATUS_CODES[status] ?? 'Error',
       code,
       message,
-      // Body-parser errors happen before the request logger assigns an id.
-      requestId: String(req.id ?? (req.id = requestId(req, res))),
+      requestId: id,
       ...(details ? { details } : {}),
     };
     res.status(status).json(body);
@@ -74,9 +81,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
       this.metrics.authFailure(code.startsWith('GPT_KEY') ? 'gpt-key' : 'user', code);
       return;
     }
-    const route = (req.route as { path?: unknown } | undefined)?.path;
     const keyId = req.principal?.kind === 'gpt-key' ? req.principal.key.id : '';
-    this.metrics.rateLimitRejected(typeof route === 'string' ? route : 'unmatched', keyId);
+    this.metrics.rateLimitRejected(routeOf(req), keyId);
   }
 
   private describe(exception: unknown): {
@@ -142,6 +148,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     return { status: ERROR_STATUS.INTERNAL, code: 'INTERNAL', message: 'Internal server error' };
   }
+}
+
+/** The route template (`/api/gpt/devis/:id`), never the path with its ids. */
+function routeOf(req: Request): string {
+  const route = (req.route as { path?: unknown } | undefined)?.path;
+  return typeof route === 'string' ? route : 'unmatched';
 }
 
 /**
