@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
+import type { Server } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { GPT_KEY_SECURITY, USER_TOKEN_SECURITY } from './common/auth/auth.decorator';
 import { appConfig, type AppConfig } from './config';
@@ -15,6 +16,10 @@ export function configureApp(app: NestExpressApplication): AppConfig {
   app.useLogger(app.get(Logger));
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  const server = app.getHttpServer() as Server;
+  server.keepAliveTimeout = config.keepAliveTimeoutMs;
+  // Node requires the headers timeout to outlast the keep-alive timeout.
+  server.headersTimeout = config.keepAliveTimeoutMs + 1_000;
   // JSON APIs: no ETag (hashing every body for conditional GETs no client of ours sends).
   app.disable('etag');
   // Every endpoint takes JSON; forms exist only in the back-office, which parses its own.

@@ -99,6 +99,13 @@ describe('Foundation: errors, health, docs, HTTP hardening', () => {
     expect(bad.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('keeps idle connections longer than a proxy does (HTTP_KEEP_ALIVE_TIMEOUT_MS, 65 s)', async () => {
+    // Node announces its keep-alive timeout; a proxy reusing the connection within its own 60 s
+    // idle timeout never races the app closing it.
+    const res = await t.http().get('/health/live').set('Connection', 'keep-alive').expect(200);
+    expect(res.headers['keep-alive']).toBe('timeout=65');
+  });
+
   it('sets security headers (helmet) and no X-Powered-By', async () => {
     const res = await t.http().get('/health/live');
     expect(res.headers['x-content-type-options']).toBe('nosniff');

@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
-import { bearer, createGptKey, mistype, query, sleep, startTestApp } from './support/test-app';
+import { freePort, SpawnedServer, startServer, waitFor } from './support/spawn';
+import { mistype, sleep } from './support/test-app';
+import { createTestDatabase, TestDatabase } from './support/test-database';
 
 const PROJECT_ID = '4242';
 const PUBLIC_KEY = 'e2epublickey';
@@ -130,7 +132,12 @@ function items(body: Buffer): EnvelopeItem[] {
   return out;
 }
 
+/**
+ * The real built server (`dist/src/main.js`) in its own process: the Sentry SDK instruments the
+ * process it starts in, which must not be a jest worker that later runs other suites.
+ */
 describe('Error reporting to Sentry (SENTRY_DSN)', () => {
+  const ADMIN = { email: 'admin@test.passerelle', password: 'sentry-admin-password-123' };
   let sentry: FakeSentry;
 
   beforeAll(async () => {
@@ -139,65 +146,124 @@ describe('Error reporting to Sentry (SENTRY_DSN)', () => {
   afterAll(() => sentry?.close());
   beforeEach(() => sentry.reset());
 
+  /** A server on a fresh database; `stop()` sends SIGTERM (Sentry flushes) and waits. */
+  async function start(vars: Record<string, string>) {
+    const db: TestDatabase = await createTestDatabase();
+    const server: SpawnedServer = startServer(
+      {
+        ...db.env,
+        ENCRYPTION_KEY: 'sentry-test-encryption-key-0123456789abcdef',
+        ADMIN_EMAIL: ADMIN.email,
+        ADMIN_PASSWORD: ADMIN.password,
+        ...vars,
+      },
+      await freePort(),
+    );
+    await waitFor(
+      'the server to be ready',
+      async () => {
+        if (server.child.exitCode !== null) throw new Error(server.output());
+        const res = await fetch(`${server.url}/health/ready`).catch(() => null);
+        return res?.ok ? true : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+    const sql = await db.connect();
+    const http = (path: string, init: RequestInit = {}) => fetch(`${server.url}${path}`, init);
+    return {
+      http,
+      sql: (text: string) => sql.query(text),
+      stop: async () => {
+        await sql.end();
+        if (server.child.exitCode === null) server.child.kill('SIGTERM');
+        await server.exited;
+        await db.drop();
+      },
+      kill: async () => {
+        await sql.end().catch(() => undefined);
+        await server.kill();
+        await db.drop();
+      },
+    };
+  }
+  const json = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+
   it('is off without SENTRY_DSN: nothing is sent, and errors keep their usual answer', async () => {
-    const t = await startTestApp({ env: { SENTRY_DSN: undefined } });
+    const s = await start({});
     try {
-      await query(t, 'ALTER TABLE users RENAME TO users_gone');
-      const res = await t
-        .http()
-        .post('/api/auth/login')
-        .send({ email: 'someone@test.passerelle', password: PASSWORD })
-        .expect(500);
-      expect(res.body).toMatchObject({
+      await s.sql('ALTER TABLE users RENAME TO users_gone');
+      const res = await s.http(
+        '/api/auth/login',
+        json({ email: 'someone@test.passerelle', password: PASSWORD }),
+      );
+      expect(res.status).toBe(500);
+      expect(await res.json()).toMatchObject({
         code: 'INTERNAL',
         message: 'Internal server error',
         requestId: expect.any(String),
       });
-      await t.http().get('/health/live').expect(200);
-    } finally {
-      await t.close();
+      expect((await s.http('/health/live')).status).toBe(200);
+      await s.stop();
+    } catch (err) {
+      await s.kill();
+      throw err;
     }
+    await sleep(200);
     expect(sentry.requests).toBe(0);
-  });
+  }, 120_000);
 
   it('reports unexpected errors with request id, method and route, and no secret', async () => {
-    const t = await startTestApp({ env: { SENTRY_DSN: sentry.dsn, SENTRY_ENVIRONMENT: 'e2e' } });
+    const s = await start({ SENTRY_DSN: sentry.dsn, SENTRY_ENVIRONMENT: 'e2e' });
     let devisError: { requestId: string };
     let loginError: { requestId: string };
     let gptKey: string;
     try {
-      gptKey = (await createGptKey(t)).plaintext;
+      const admin = String(
+        ((await (await s.http('/api/auth/login', json(ADMIN))).json()) as { token: string }).token,
+      );
+      const created = await s.http(
+        '/api/admin/gpt-keys',
+        json({ name: 'Sentry test' }, { Authorization: `Bearer ${admin}` }),
+      );
+      gptKey = String(((await created.json()) as { key: string }).key);
+      expect(gptKey).toMatch(/^torp_gpt_/);
       // Caller mistakes (4xx) are answered, not reported.
-      await t.http().get('/api/no-such-route').expect(404);
-      await t.http().post('/api/auth/login').send({ email: 'not-an-email' }).expect(400);
-      await t
-        .http()
-        .get('/api/gpt/devis/DEV-1')
-        .set(bearer(mistype(gptKey)))
-        .expect(401);
+      expect((await s.http('/api/no-such-route')).status).toBe(404);
+      expect((await s.http('/api/auth/login', json({ email: 'not-an-email' }))).status).toBe(400);
+      const typo = await s.http('/api/gpt/devis/DEV-1', {
+        headers: { Authorization: `Bearer ${mistype(gptKey)}` },
+      });
+      expect(typo.status).toBe(401);
 
       // Real internal errors: the tables behind two routes are gone.
-      await query(t, 'ALTER TABLE devis RENAME TO devis_gone');
-      await query(t, 'ALTER TABLE users RENAME TO users_gone');
-      devisError = (
-        await t
-          .http()
-          .get(`/api/gpt/devis/DEV-2025-0042/analyses?api_key=${PROVIDER_KEY}`)
-          .set(bearer(gptKey))
-          .expect(500)
-      ).body;
-      loginError = (
-        await t
-          .http()
-          .post(`/api/auth/login?token=${gptKey}`)
-          .set(bearer(gptKey))
-          .set('Cookie', `connect.sid=${COOKIE_VALUE}`)
-          .send({ email: 'someone@test.passerelle', password: PASSWORD })
-          .expect(500)
-      ).body;
+      await s.sql('ALTER TABLE devis RENAME TO devis_gone');
+      await s.sql('ALTER TABLE users RENAME TO users_gone');
+      const devisRes = await s.http(
+        `/api/gpt/devis/DEV-2025-0042/analyses?api_key=${PROVIDER_KEY}`,
+        {
+          headers: { Authorization: `Bearer ${gptKey}` },
+        },
+      );
+      expect(devisRes.status).toBe(500);
+      devisError = (await devisRes.json()) as { requestId: string };
+      const loginRes = await s.http(
+        `/api/auth/login?token=${gptKey}`,
+        json(
+          { email: 'someone@test.passerelle', password: PASSWORD },
+          { Authorization: `Bearer ${gptKey}`, Cookie: `connect.sid=${COOKIE_VALUE}` },
+        ),
+      );
+      expect(loginRes.status).toBe(500);
+      loginError = (await loginRes.json()) as { requestId: string };
       await sentry.waitForEvents(2);
-    } finally {
-      await t.close(); // flushes anything still queued
+      await s.stop(); // SIGTERM: flushes anything still queued
+    } catch (err) {
+      await s.kill();
+      throw err;
     }
 
     const events = sentry.events();

@@ -44,6 +44,12 @@ class AppEnv {
   SHUTDOWN_GRACE_MS?: number;
 
   @IsOptional()
+  @IsInt()
+  @Min(1_000)
+  @Max(600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS?: number;
+
+  @IsOptional()
   @Matches(/^(true|false|loopback|\d{1,2})$/, {
     message: 'TRUST_PROXY must be true, false, loopback or a number of proxy hops',
   })
@@ -60,6 +66,12 @@ export interface AppConfig {
   corsOrigins: string[];
   bodyLimit: string;
   shutdownGraceMs: number;
+  /**
+   * How long an idle keep-alive connection stays open. Longer than the proxy's own upstream
+   * idle timeout (60 s for nginx, AWS ALB and ingress-nginx), so the proxy never reuses a
+   * connection the app is closing at that very moment (a 502 for the client).
+   */
+  keepAliveTimeoutMs: number;
   /** Express "trust proxy": which X-Forwarded-For hops to believe for client IPs. */
   trustProxy: boolean | number | string;
 }
@@ -78,6 +90,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     corsOrigins: toList(v.CORS_ORIGINS),
     bodyLimit: v.BODY_LIMIT ?? '1mb',
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS ?? 10_000,
+    keepAliveTimeoutMs: v.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? 65_000,
     trustProxy: parseTrustProxy(v.TRUST_PROXY ?? 'loopback'),
   };
 }

@@ -30,7 +30,12 @@ describeIf('Reliability: the database goes away mid-load and comes back', () => 
     t = await startTestApp({
       listen: true,
       // The throwaway cluster is this app's whole database; nothing to drop afterwards.
-      db: { kind: 'postgres', env: { DATABASE_URL: pg.url }, drop: async () => undefined },
+      db: {
+        kind: 'postgres',
+        env: { DATABASE_URL: pg.url },
+        connect: () => Promise.reject(new Error('not used by this suite')),
+        drop: async () => undefined,
+      },
       env: { GPT_KEY_CACHE_TTL_MS: '500' },
     });
     const staff = (await loginAs(t, 'staff')).token;

@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { openEmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { TEMPLATE_DIR } from './paths';
 
 /** Where one suite keeps its data: a fresh embedded database, or a throwaway PostgreSQL database. */
@@ -9,6 +10,11 @@ export interface TestDatabase {
   /** Variables to give the app, the CLI or a spawned server. */
   env: Record<string, string>;
   kind: 'embedded' | 'postgres';
+  /**
+   * A SQL client on this database. Embedded: through the socket of the process that owns it
+   * (a spawned server must be running), like a CLI command.
+   */
+  connect(): Promise<Client>;
   drop(): Promise<void>;
 }
 
@@ -27,6 +33,14 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     return {
       kind: 'embedded',
       env: { DATA_DIR: dataDir },
+      connect: async () => {
+        const { host, port } = await openEmbeddedPostgres(join(dataDir, 'pglite'), {
+          mode: 'share',
+        });
+        const c = new Client({ host, port, user: 'postgres', database: 'postgres' });
+        await c.connect();
+        return c;
+      },
       drop: async () => rmSync(dataDir, { recursive: true, force: true }),
     };
   }
@@ -40,6 +54,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     kind: 'postgres',
     env: { DATA_DIR: dataDir, DATABASE_URL: url.toString() },
+    connect: async () => {
+      const c = new Client({ connectionString: url.toString() });
+      await c.connect();
+      return c;
+    },
     drop: async () => {
       const c = new Client({ connectionString: serverUrl });
       await c.connect();
