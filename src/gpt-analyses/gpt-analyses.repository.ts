@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import type { Pool } from 'pg';
 import { Repository } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { GptAnalysisEntity } from './entities/gpt-analysis.entity';
 import { GptIdempotencyRecordEntity } from './entities/gpt-idempotency-record.entity';
 
@@ -78,7 +80,10 @@ export class GptAnalysesRepository {
     return this.analyses.find({ where: { devisId }, order: { createdAt: 'DESC' }, take: limit });
   }
 
-  /** The latest analyses of a devis and how many it has, in one query. */
+  /**
+   * The latest analyses of a devis and how many it has, in one query, on the driver's pg pool
+   * directly (GPTs read it with every devis: see DevisRepository.findWithLines).
+   */
   async recentByDevis(
     devisId: string,
     limit: number,
@@ -86,15 +91,14 @@ export class GptAnalysesRepository {
     total: number;
     recent: Pick<GptAnalysisEntity, 'id' | 'gptScore' | 'gptGrade' | 'createdAt'>[];
   }> {
-    const rows = await this.analyses.query<
-      {
-        id: string;
-        gpt_score: number;
-        gpt_grade: GptAnalysisEntity['gptGrade'];
-        created_at: Date;
-        total: string;
-      }[]
-    >(
+    const pool = (this.analyses.manager.connection.driver as PostgresDriver).master as Pool;
+    const { rows } = await pool.query<{
+      id: string;
+      gpt_score: number;
+      gpt_grade: GptAnalysisEntity['gptGrade'];
+      created_at: Date;
+      total: string;
+    }>(
       `SELECT id, gpt_score, gpt_grade, created_at, count(*) OVER () AS total
          FROM gpt_analyses WHERE devis_id = $1 ORDER BY created_at DESC LIMIT $2`,
       [devisId, limit],

@@ -11,6 +11,14 @@ import { LlmKeysRepository, LlmKeyWrite } from './llm-keys.repository';
 import { isPlausibleKey, keyFormatHint, visiblePrefix } from './provider-key-format';
 import { SecretBox, SecretUnreadableError } from './secret-box';
 
+/**
+ * How long a user's active keys (for chat calls) and a decrypted key stay in memory. Writes
+ * through this service drop both at once on this instance; another instance (or the CLI)
+ * catches up within this time, as with GPT keys (GPT_KEY_CACHE_TTL_MS).
+ */
+const KEY_CACHE_TTL_MS = 3_000;
+const MAX_CACHED = 10_000;
+
 export interface RotationReport {
   total: number;
   reEncrypted: number;
@@ -24,6 +32,19 @@ export interface RotationReport {
 @Injectable()
 export class LlmKeysService {
   private readonly box: SecretBox;
+  /** Active keys with their ciphertext by `userId:provider`: no query per chat call. */
+  private readonly active = new Map<string, { keys: Promise<LlmApiKeyEntity[]>; until: number }>();
+  /**
+   * Plaintexts by key id, each with the ciphertext it came from (a changed ciphertext misses).
+   * Security: the plaintext stays in this process's memory for at most KEY_CACHE_TTL_MS after
+   * a call, where it already sits during the call (SDK client, request headers); the master
+   * key that decrypts every key lives here for good, so a memory dump exposes nothing new.
+   * Never logged, never leaves this service except through `reveal`.
+   */
+  private readonly plaintexts = new Map<
+    string,
+    { stored: string; plaintext: string; until: number }
+  >();
 
   constructor(
     private readonly repo: LlmKeysRepository,
@@ -51,6 +72,7 @@ export class LlmKeysService {
       },
       isDefault ? { userId: user.id, provider: dto.provider } : null,
     );
+    this.forget();
     return this.get(user, id);
   }
 
@@ -91,6 +113,7 @@ export class LlmKeysService {
         values,
         dto.isDefault ? { userId: key.userId, provider: key.provider } : null,
       );
+      this.forget();
     }
     return this.get(user, key.id);
   }
@@ -98,19 +121,38 @@ export class LlmKeysService {
   async remove(user: AuthenticatedUser, id: string): Promise<void> {
     const key = await this.get(user, id);
     await this.repo.delete(key.id);
+    this.forget();
   }
 
-  /** A user's active keys for a provider, ciphertext loaded (for `reveal` without a query). */
-  activeKeys(userId: string, provider: LlmProvider): Promise<LlmApiKeyEntity[]> {
-    return this.repo.activeWithCiphertext(userId, provider);
+  /**
+   * A user's active keys for a provider, ciphertext loaded (for `reveal` without a query);
+   * read-only records, cached briefly (KEY_CACHE_TTL_MS), one load for concurrent callers.
+   */
+  activeKeys(userId: string, provider: LlmProvider): Promise<readonly LlmApiKeyEntity[]> {
+    const id = `${userId}:${provider}`;
+    const now = Date.now();
+    const hit = this.active.get(id);
+    if (hit && hit.until > now) return hit.keys;
+    if (this.active.size >= MAX_CACHED) this.active.clear();
+    const keys = this.repo.activeWithCiphertext(userId, provider);
+    const entry = { keys, until: now + KEY_CACHE_TTL_MS };
+    this.active.set(id, entry);
+    keys.catch(() => this.active.get(id) === entry && this.active.delete(id));
+    return keys;
   }
 
   /** The plaintext of a key, for the moment of a provider call. A clear error if unreadable. */
   async reveal(key: LlmApiKeyEntity): Promise<string> {
     const stored = key.encryptedKey ?? (await this.repo.encryptedKey(key.id));
     if (!stored) throw DomainException.notFound('LLM API key');
+    const now = Date.now();
+    const hit = this.plaintexts.get(key.id);
+    if (hit && hit.stored === stored && hit.until > now) return hit.plaintext;
     try {
-      return this.box.decrypt(stored);
+      const plaintext = this.box.decrypt(stored);
+      if (this.plaintexts.size >= MAX_CACHED) this.plaintexts.clear();
+      this.plaintexts.set(key.id, { stored, plaintext, until: now + KEY_CACHE_TTL_MS });
+      return plaintext;
     } catch (err) {
       if (!(err instanceof SecretUnreadableError)) throw err;
       throw new DomainException(
@@ -160,6 +202,12 @@ export class LlmKeysService {
       report.reEncrypted = updates.length;
       return report;
     });
+  }
+
+  /** Drops every cached key and plaintext after a write (writes are rare: no finer tracking). */
+  private forget() {
+    this.active.clear();
+    this.plaintexts.clear();
   }
 
   private checkKey(provider: LlmProvider, apiKey: string): string {

@@ -1,5 +1,6 @@
 import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -77,6 +78,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     http: () => request(started.getHttpServer()),
     get: (type) => started.get(type),
     close: async () => {
+      // The suite is over: connections it left open go now (an idle keep-alive one would
+      // otherwise hold server.close() for HTTP_KEEP_ALIVE_TIMEOUT_MS, a socket that never sent
+      // a request for the headers timeout). The real server drains on SIGTERM instead.
+      (started.getHttpServer() as Server).closeAllConnections();
       await started.close();
       if (!options.db) await db.drop();
     },

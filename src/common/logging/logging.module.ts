@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { ConfigType } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
+import { pino, type Logger } from 'pino';
 import { appConfig } from '../../config';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
@@ -31,14 +32,53 @@ export function requestId(req: IncomingMessage, res: ServerResponse): string {
   return id;
 }
 
+const noop = () => undefined;
+
+/**
+ * A child logger made on first use: its bindings are only serialized (and redacted) when a
+ * line at an enabled level is written. pino-http makes a child bound to the request for every
+ * request, which serializes, redacts and stringifies the request even when nothing is logged
+ * (LOG_LEVEL=warn and a 2xx answer); `npm run bench` (gpt-devis) shows that cost.
+ */
+function lazyChild(parent: Logger, bindings: pino.Bindings): Logger {
+  let real: Logger | undefined;
+  return new Proxy(parent, {
+    get(_target, prop) {
+      if (
+        real === undefined &&
+        typeof prop === 'string' &&
+        prop in parent.levels.values &&
+        !parent.isLevelEnabled(prop)
+      ) {
+        return noop;
+      }
+      real ??= parent.child(bindings);
+      const value: unknown = Reflect.get(real, prop, real);
+      return typeof value === 'function' ? (value as () => unknown).bind(real) : value;
+    },
+  });
+}
+
+/** `logger`, whose children without options of their own are lazy (see lazyChild). */
+export function withLazyChildren(logger: Logger): Logger {
+  return new Proxy(logger, {
+    get(target, prop) {
+      if (prop === 'child') {
+        return (bindings: pino.Bindings, options?: pino.ChildLoggerOptions) =>
+          options ? withLazyChildren(target.child(bindings, options)) : lazyChild(target, bindings);
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+    },
+  });
+}
+
 export const LoggingModule = LoggerModule.forRootAsync({
   inject: [appConfig.KEY],
-  useFactory: (app: ConfigType<typeof appConfig>) => ({
-    pinoHttp: {
+  useFactory: (app: ConfigType<typeof appConfig>) => {
+    const options = {
       level: app.logLevel,
-      genReqId: requestId,
       redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
-      autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
       serializers: {
         req: (req: {
           id: string;
@@ -53,6 +93,15 @@ export const LoggingModule = LoggerModule.forRootAsync({
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-    },
-  }),
+    };
+    return {
+      pinoHttp: {
+        ...options,
+        // Also the logger of log lines written outside requests.
+        logger: withLazyChildren(pino(options)),
+        genReqId: requestId,
+        autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
+      },
+    };
+  },
 });

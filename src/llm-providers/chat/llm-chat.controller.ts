@@ -77,12 +77,13 @@ export class LlmChatController {
       if (!res.writableFinished) abort.abort();
     });
     const events = await this.chat.stream(user, dto, abort.signal);
+    // No flushHeaders(): the first event is already there, and it leaves with the headers in
+    // one write (Node corks each write until the next tick) instead of two.
     res.status(200).set({
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
       'X-Accel-Buffering': 'no',
     });
-    res.flushHeaders();
     for await (const event of events) {
       if (res.destroyed) continue;
       res.write(`data: ${JSON.stringify(event)}\n\n`);
