@@ -5,6 +5,7 @@ export type {
   ActionResponse,
   AdminJSOptions,
   After,
+  BaseRecord,
   CurrentAdmin,
   RecordActionResponse,
   ResourceOptions,

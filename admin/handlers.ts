@@ -1,5 +1,5 @@
 import { DomainException } from '../src/common/errors/domain.exception';
-import type { ActionContext, ActionRequest, ActionResponse } from './adminjs-types';
+import type { ActionContext, ActionRequest, ActionResponse, BaseRecord } from './adminjs-types';
 
 type Payload = Record<string, unknown> | undefined;
 
@@ -50,6 +50,23 @@ export const guarded =
       };
     }
   };
+
+/**
+ * A record action that acts on POST only: a GET (opening its form, following a link) shows the
+ * record and changes nothing. Errors as in `guarded`.
+ */
+export const recordAction = (
+  act: (
+    record: BaseRecord,
+    request: ActionRequest,
+    context: ActionContext,
+  ) => Promise<ActionResponse>,
+): Handler =>
+  guarded(async (request, _response, context) => {
+    const record = context.record!;
+    if (request.method !== 'post') return { record: record.toJSON(context.currentAdmin) };
+    return act(record, request, context);
+  });
 
 /** The record as AdminJS serialises it, reloaded after a service changed it. */
 export async function reloaded(context: ActionContext, id: string) {

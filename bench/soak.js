@@ -12,6 +12,7 @@ const path = require('node:path');
 const Redis = require('ioredis');
 const { Cleanup } = require('./lib/cleanup');
 const { startFakeOpenAi } = require('./lib/fake-openai-server');
+const { analysisBody, devisBody, expectStatus, loginNewUser } = require('./lib/fixtures');
 const { machineCpuMs, processCpuMs } = require('./lib/load');
 const pg = require('./lib/postgres');
 const { caveatLines, fmt, machine, writeResults } = require('./lib/report');
@@ -28,7 +29,6 @@ const {
   KIND_LABELS,
   ROUTES,
   Traffic,
-  analysisBody,
   percentile,
   summarizeTotals,
 } = require('./lib/soak-traffic');
@@ -51,7 +51,6 @@ const DISTURBED_CPU = 0.3;
 const MAX_SKIPPED_SHARE = 0.005;
 const KEY_PATTERN = /torp_gpt_[A-Za-z0-9]{64}/;
 const ID_PATTERN = /\(id ([0-9a-f-]{36})\)/;
-const PASSWORD_PATTERN = /Password \(shown once, save it now\): (\S+)/;
 
 // ---- options -----------------------------------------------------------------------------------
 
@@ -226,78 +225,12 @@ function sampler({ server, fake, admin, dbName, metricsToken, traffic }) {
 
 // ---- set-up --------------------------------------------------------------------------------------
 
-async function call(baseUrl, method, url, { token, body, expect }) {
-  const res = await fetch(`${baseUrl}${url}`, {
-    method,
-    headers: {
-      ...(token && { authorization: `Bearer ${token}` }),
-      ...(body && { 'content-type': 'application/json' }),
-    },
-    body: body && JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (res.status !== expect) {
-    throw new Error(
-      `${method} ${url} answered ${res.status}, expected ${expect}: ${text.slice(0, 300)}`,
-    );
-  }
-  return JSON.parse(text);
-}
+/** A JSON call on the server at `baseUrl` that must answer `expect`: its parsed body. */
+const call = async (baseUrl, method, url, { token, body, expect }) =>
+  (await expectStatus(method, `${baseUrl}${url}`, expect, { token, body })).json();
 
-const LINES = [
-  ['plomberie', 'Receveur de douche extra-plat 90 × 120 cm, fourniture et pose', 1, 'u', 64500, 10],
-  ['plomberie', 'Mitigeur thermostatique de douche avec colonne', 1, 'u', 38900, 10],
-  [
-    'électricité',
-    'Mise en conformité du tableau électrique (NF C 15-100)',
-    1,
-    'forfait',
-    132000,
-    10,
-  ],
-  ['carrelage', 'Carrelage grès cérame 60 × 60 au sol, pose droite', 8.75, 'm²', 7200, 10],
-  ['carrelage', 'Faïence murale 30 × 60, hauteur 2,10 m', 21.4, 'm²', 6800, 10],
-  ['peinture', 'Peinture plafond, deux couches, finition mate', 8.75, 'm²', 2400, 10],
-  ['menuiserie', 'Fenêtre PVC double vitrage 60 × 95, Uw ≤ 1,3', 1, 'u', 89000, 5.5],
-  [
-    'nettoyage',
-    'Protection du chantier, nettoyage et évacuation des gravats',
-    1,
-    'forfait',
-    45000,
-    20,
-  ],
-];
-
-const devisBody = (reference) => ({
-  reference,
-  title: 'Rénovation salle de bains',
-  status: 'sent',
-  company: { name: 'Rénov Habitat SARL', siret: '73282932000074' },
-  client: { name: 'M. et Mme Martin', postcode: '69003', city: 'Lyon' },
-  issueDate: '2025-03-14',
-  validUntil: '2025-04-13',
-  lines: LINES.map(([category, description, quantity, unit, unitPriceHtCents, tvaRate]) => ({
-    description,
-    category,
-    quantity,
-    unit,
-    unitPriceHtCents,
-    tvaRate,
-  })),
-});
-
-async function createUser(cli, baseUrl, role) {
-  const email = `soak-${role}-${randomBytes(3).toString('hex')}@example.com`;
-  const out = await cli(['user:create', '--email', email, '--role', role]);
-  const password = PASSWORD_PATTERN.exec(out)?.[1];
-  if (!password) throw new Error(`no password in the output of user:create:\n${out}`);
-  const { token } = await call(baseUrl, 'POST', '/api/auth/login', {
-    body: { email, password },
-    expect: 200,
-  });
-  return token;
-}
+const createUser = (cli, baseUrl, role) =>
+  loginNewUser(cli, baseUrl, `soak-${role}-${randomBytes(3).toString('hex')}@example.com`, role);
 
 /**
  * A GPT key (hourly limit far above the run), two devis (one read, with a few analyses; one

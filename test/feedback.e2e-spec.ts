@@ -1,7 +1,8 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FeedbackWebhook } from '../src/feedback/feedback-webhook';
-import { bearer, loginAs, query, sleep, startTestApp, TestApp } from './support/test-app';
+import { waitFor } from './support/spawn';
+import { bearer, loginAs, query, startTestApp, TestApp } from './support/test-app';
 
 /** A loopback receiver for the bug webhook that fails its first `failures` calls with 500. */
 async function startWebhookReceiver(failures: number) {
@@ -19,16 +20,6 @@ async function startWebhookReceiver(failures: number) {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/feedback?token=s3cret`;
   return { calls, url, close: () => new Promise((r) => server.close(r)) };
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, ms = 5_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await sleep(50);
-  }
 }
 
 describe('Feedback: public form, staff triage, bug webhook', () => {
@@ -106,7 +97,7 @@ describe('Feedback: public form, staff triage, bug webhook', () => {
       .send({ type: 'bug', message: 'Le bouton Envoyer ne répond pas', page: '/support/chat' })
       .expect(201);
     const id = res.body.id as string;
-    const [row] = await waitFor(async () => {
+    const [row] = await waitFor('the webhook delivery', async () => {
       const rows = await query(t, 'SELECT * FROM feedback WHERE id = $1', [id]);
       return rows[0].webhook_status === 'delivered' ? rows : undefined;
     });
@@ -126,7 +117,7 @@ describe('Feedback: public form, staff triage, bug webhook', () => {
     );
     const before = receiver.calls.length;
     await t.get(FeedbackWebhook).onApplicationBootstrap(); // what a fresh boot runs
-    const [sent] = await waitFor(async () => {
+    const [sent] = await waitFor('the webhook delivery', async () => {
       const rows = await query(t, 'SELECT * FROM feedback WHERE id = $1', [row.id]);
       return rows[0].webhook_status === 'delivered' ? rows : undefined;
     });

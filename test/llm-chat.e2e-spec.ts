@@ -349,6 +349,37 @@ describe('LLM chat proxy (fake providers on loopback)', () => {
       expect(off.body.message).toMatch(/deactivated/);
     });
 
+    it('sees key changes at once, though the keys a call picks from are cached', async () => {
+      const carol = await loginAs(t, 'user');
+      const add = async (apiKey: string) =>
+        (
+          await t
+            .http()
+            .post('/api/llm/keys')
+            .set(bearer(carol.token))
+            .send({ provider: 'mistral', name: 'Carol', apiKey, isDefault: true })
+            .expect(201)
+        ).body.id as string;
+      const first = await add(KEYS.mistral);
+      expect((await chat(carol.token, { provider: 'mistral', message: 'x' })).status).toBe(200);
+      // Deactivated right after a call: the next call finds no key (not the cached one).
+      await t
+        .http()
+        .patch(`/api/llm/keys/${first}`)
+        .set(bearer(carol.token))
+        .send({ isActive: false })
+        .expect(200);
+      const none = await chat(carol.token, { provider: 'mistral', message: 'x' });
+      expect(none.status).toBe(404);
+      // A key added now is used by the very next call, with its own secret.
+      const replacement = `${KEYS.mistral.slice(0, -4)}NEW1`;
+      await add(replacement);
+      fake.reset();
+      expect((await chat(carol.token, { provider: 'mistral', message: 'x' })).status).toBe(200);
+      expect(fake.calls).toHaveLength(1);
+      expect(JSON.stringify(fake.calls[0])).toContain(replacement);
+    });
+
     it('validates the body', async () => {
       expect((await chat(alice.token, { provider: 'other', message: 'x' })).status).toBe(400);
       expect(

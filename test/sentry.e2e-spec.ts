@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
-import { freePort, SpawnedServer, startServer, waitFor } from './support/spawn';
+import { freePort, SpawnedServer, startServer, waitUntilReady } from './support/spawn';
 import { mistype, sleep } from './support/test-app';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 
@@ -159,15 +159,7 @@ describe('Error reporting to Sentry (SENTRY_DSN)', () => {
       },
       await freePort(),
     );
-    await waitFor(
-      'the server to be ready',
-      async () => {
-        if (server.child.exitCode !== null) throw new Error(server.output());
-        const res = await fetch(`${server.url}/health/ready`).catch(() => null);
-        return res?.ok ? true : undefined;
-      },
-      { timeoutMs: 60_000, intervalMs: 200 },
-    );
+    await waitUntilReady(server);
     const sql = await db.connect();
     const http = (path: string, init: RequestInit = {}) => fetch(`${server.url}${path}`, init);
     return {

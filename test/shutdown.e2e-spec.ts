@@ -6,7 +6,15 @@ import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { FakeLlmProviders, fakeReply, type FakeProvider } from './support/fake-llm-providers';
 import { ROOT } from './support/paths';
-import { childEnv, freePort, runCli, SpawnedServer, startServer, waitFor } from './support/spawn';
+import {
+  childEnv,
+  freePort,
+  runCli,
+  SpawnedServer,
+  startServer,
+  waitFor,
+  waitUntilReady,
+} from './support/spawn';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 
 const GRACE_MS = 10_000;
@@ -295,17 +303,7 @@ describe('Graceful shutdown of the real server (SIGTERM under load)', () => {
     };
     port = await freePort();
     server = startServer(env, port);
-    await waitFor(
-      'the server to be ready',
-      async () => {
-        if (server.child.exitCode !== null) {
-          throw new Error(`server exited with ${server.child.exitCode}: ${server.output()}`);
-        }
-        const res = await request(`${server.url}/health/ready`);
-        return res.kind === 'ok' ? true : undefined;
-      },
-      { timeoutMs: 60_000, intervalMs: 200 },
-    );
+    await waitUntilReady(server);
   }, 90_000);
 
   afterAll(async () => {

@@ -7,7 +7,7 @@ import {
 import { currentPanelAdmin, readOnlyActions, staffOrAdmin } from '../access';
 import type { ActionContext, ResourceWithOptions } from '../adminjs-types';
 import type { PanelComponents } from '../components';
-import { guarded, reloaded, text } from '../handlers';
+import { guarded, recordAction, reloaded, text } from '../handlers';
 
 const options = (values: readonly string[]) => values.map((v) => ({ value: v, label: v }));
 const navigation = { name: 'Support chat', icon: 'MessageCircle' };
@@ -29,9 +29,7 @@ export function chatResources(
   const threadAction = (
     run: (context: ActionContext, payload: Record<string, unknown> | undefined) => Promise<unknown>,
   ) =>
-    guarded(async (request, _response, context) => {
-      const record = context.record!;
-      if (request.method !== 'post') return { record: record.toJSON(context.currentAdmin) };
+    recordAction(async (record, request, context) => {
       await run(context, request.payload);
       const id = String(record.id());
       return { record: await reloaded(context, id), thread: await chat.get(id) };

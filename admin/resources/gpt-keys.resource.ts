@@ -3,7 +3,7 @@ import type { GptKeysService } from '../../src/gpt-keys/gpt-keys.service';
 import { adminOnly, currentPanelAdmin, staffOrAdmin } from '../access';
 import type { ActionResponse, After, ResourceWithOptions } from '../adminjs-types';
 import type { PanelComponents } from '../components';
-import { bool, date, guarded, int, reloaded, showUrl, text } from '../handlers';
+import { bool, date, guarded, recordAction, int, reloaded, showUrl, text } from '../handlers';
 
 const OFF = { isAccessible: false, isVisible: false };
 
@@ -84,9 +84,7 @@ export function gptKeysResource(
         bulkDelete: OFF,
         edit: {
           isAccessible: adminOnly,
-          handler: guarded(async (request, _response, context) => {
-            const record = context.record!;
-            if (request.method !== 'post') return { record: record.toJSON(context.currentAdmin) };
+          handler: recordAction(async (record, request, context) => {
             const p = request.payload;
             const id = String(record.id());
             await keys.update(id, {
@@ -148,9 +146,7 @@ export function gptKeysResource(
             secretLabel: 'Replacement GPT API key',
             fields: [{ name: 'graceSeconds', label: 'Grace period (seconds)', type: 'number' }],
           },
-          handler: guarded(async (request, _response, context) => {
-            const record = context.record!;
-            if (request.method !== 'post') return { record: record.toJSON(context.currentAdmin) };
+          handler: recordAction(async (record, request, context) => {
             const { key, plaintext } = await keys.rotate(
               String(record.id()),
               int(request.payload, 'graceSeconds') ?? 0,
@@ -173,9 +169,7 @@ export function gptKeysResource(
             submitLabel: 'Deactivate key',
             variant: 'danger',
           },
-          handler: guarded(async (request, _response, context) => {
-            const record = context.record!;
-            if (request.method !== 'post') return { record: record.toJSON(context.currentAdmin) };
+          handler: recordAction(async (record, request, context) => {
             const id = String(record.id());
             await keys.deactivate(id);
             return {

@@ -16,7 +16,7 @@ import type { UsersService } from '../../src/users/users.service';
 import { adminOnly, currentPanelAdmin, readOnlyActions, staffOrAdmin } from '../access';
 import type { ActionContext, ActionResponse, After, ResourceWithOptions } from '../adminjs-types';
 import type { PanelComponents } from '../components';
-import { bool, guarded, reloaded, showUrl, text } from '../handlers';
+import { bool, guarded, recordAction, reloaded, showUrl, text } from '../handlers';
 
 const OFF = { isAccessible: false, isVisible: false };
 const options = (values: readonly string[]) => values.map((v) => ({ value: v, label: v }));
@@ -140,9 +140,7 @@ export function llmKeysResource(
   components: PanelComponents,
 ): ResourceWithOptions {
   const update = (label: string, patch: { isActive?: boolean; isDefault?: boolean }) =>
-    guarded(async (request, _response, context) => {
-      const record = context.record!;
-      if (request.method !== 'post') return { record: record.toJSON(context.currentAdmin) };
+    recordAction(async (record, request, context) => {
       const id = String(record.id());
       await llmKeys.update(actingAdmin(context), id, patch);
       return {
@@ -259,9 +257,7 @@ export function llmKeysResource(
             submitLabel: 'Test key',
             fields: [{ name: 'model', label: 'Model (empty: the default)', type: 'text' }],
           },
-          handler: guarded(async (request, _response, context) => {
-            const record = context.record!;
-            if (request.method !== 'post') return { record: record.toJSON(context.currentAdmin) };
+          handler: recordAction(async (record, request, context) => {
             const model = text(request.payload, 'model');
             const report = await tester().test(actingAdmin(context), String(record.id()), {
               model: model ? model : undefined,

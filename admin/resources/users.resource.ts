@@ -4,7 +4,7 @@ import { adminOnly, currentPanelAdmin } from '../access';
 import type { ResourceWithOptions } from '../adminjs-types';
 import type { PanelComponents } from '../components';
 import { DomainException } from '../../src/common/errors/domain.exception';
-import { bool, guarded, reloaded, showUrl, text } from '../handlers';
+import { bool, guarded, recordAction, reloaded, showUrl, text } from '../handlers';
 
 const OFF = { isAccessible: false, isVisible: false };
 const roles = USER_ROLES.map((r) => ({ value: r, label: r }));
@@ -72,9 +72,7 @@ export function usersResource(
         },
         edit: {
           isAccessible: adminOnly,
-          handler: guarded(async (request, _response, context) => {
-            const record = context.record!;
-            if (request.method !== 'post') return { record: record.toJSON(context.currentAdmin) };
+          handler: recordAction(async (record, request, context) => {
             const id = String(record.id());
             const p = request.payload;
             const role = text(p, 'role') as UserRole | undefined;
@@ -104,9 +102,7 @@ export function usersResource(
             submitLabel: 'Deactivate user',
             variant: 'danger',
           },
-          handler: guarded(async (request, _response, context) => {
-            const record = context.record!;
-            if (request.method !== 'post') return { record: record.toJSON(context.currentAdmin) };
+          handler: recordAction(async (record, request, context) => {
             const id = String(record.id());
             if (id === currentPanelAdmin(context).id) {
               throw new DomainException('CONFLICT', 'You cannot deactivate yourself');
@@ -130,9 +126,7 @@ export function usersResource(
             secretLabel: 'New password',
             fields: [{ name: 'password', label: 'New password (optional)', type: 'password' }],
           },
-          handler: guarded(async (request, _response, context) => {
-            const record = context.record!;
-            if (request.method !== 'post') return { record: record.toJSON(context.currentAdmin) };
+          handler: recordAction(async (record, request, context) => {
             const password = text(request.payload, 'password');
             const { generatedPassword } = await users.resetPassword(
               String(record.id()),

@@ -5,6 +5,7 @@
 // server that falls behind shows up as skipped requests instead of a slower offered rate.
 const http = require('node:http');
 const { REPLY } = require('./fake-openai-server');
+const { analysisBody } = require('./fixtures');
 
 const KINDS = ['gpt', 'chat', 'llm'];
 const KIND_LABELS = { gpt: 'GPT Actions', chat: 'support chat', llm: 'LLM proxy' };
@@ -62,32 +63,6 @@ const CHAT_MESSAGES = [
   'Pouvez-vous préciser la TVA appliquée ?',
 ];
 const LLM_MESSAGE = 'Résume ce devis de rénovation de salle de bains en deux phrases.';
-
-/** An analysis body for POST /api/gpt/analysis (valid for CreateAnalysisDto). */
-function analysisBody(devisId, n, idempotencyKey) {
-  const score = 40 + (n % 55);
-  return {
-    devisId,
-    gptScore: score,
-    gptGrade: score >= 80 ? 'A' : score >= 65 ? 'B' : score >= 50 ? 'C' : 'D',
-    confidence: 60 + (n % 40),
-    analysis: {
-      summary: `Analyse ${n} : devis détaillé, prix dans la moyenne ; décennale à vérifier.`,
-      strengths: ['Lignes détaillées par corps de métier'],
-      weaknesses: ['Pas de note de calcul pour le mur porteur'],
-      priceAssessment: { verdict: 'fair', comment: 'Dans la fourchette du marché.' },
-    },
-    recommendations: [
-      {
-        type: 'assurance',
-        priority: 'high',
-        title: 'Attestation décennale',
-        description: 'Exiger l’attestation d’assurance décennale en cours de validité.',
-      },
-    ],
-    ...(idempotencyKey ? { idempotencyKey } : {}),
-  };
-}
 
 /** Smooth weighted round robin (as nginx does): the mix is exact over every 100 requests. */
 function weightedRoundRobin(routes) {
@@ -433,7 +408,6 @@ module.exports = {
   KIND_LABELS,
   ROUTES,
   Traffic,
-  analysisBody,
   percentile,
   send,
   summarizeTotals,

@@ -6,6 +6,7 @@
 const { randomBytes } = require('node:crypto');
 const { startBareLlmProxy } = require('../lib/bare-llm-proxy');
 const { REPLY, startFakeOpenAi } = require('../lib/fake-openai-server');
+const { expectStatus, loginNewUser } = require('../lib/fixtures');
 const { runClients } = require('../lib/http-clients');
 const { machineCpuMs, processCpuMs } = require('../lib/load');
 const { sleep } = require('../lib/postgres');
@@ -19,7 +20,6 @@ const GOALS = { p50: 1, p99: 3, ttfbP50: 1 };
 const DISTURBED_CPU = 0.25;
 const MODEL = 'gpt-4-turbo-preview';
 const MESSAGE = 'Résume ce devis de rénovation de salle de bains en deux phrases.';
-const PASSWORD_PATTERN = /Password \(shown once, save it now\): (\S+)/;
 
 /** Before the server starts: the loopback provider, and OPENAI_BASE_URL pointing at it. */
 async function prepare({ log, defer }) {
@@ -34,42 +34,17 @@ async function prepare({ log, defer }) {
   return { env: { OPENAI_BASE_URL: `${fake.baseUrl}/v1` }, fake, bare, stop };
 }
 
-async function request(method, url, { token, body } = {}) {
-  const res = await fetch(url, {
-    method,
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, text: await res.text() };
-}
-
-async function expectStatus(method, url, status, options) {
-  const res = await request(method, url, options);
-  if (res.status !== status) {
-    throw new Error(`${method} ${url} answered ${res.status}: ${res.text.slice(0, 500)}`);
-  }
-  return JSON.parse(res.text);
-}
-
 /** A user with an OpenAI key (of a plausible format: the loopback provider takes any). */
 async function setUp(ctx) {
   const base = ctx.server.baseUrl;
   const email = `bench-llm-${ctx.mode.id}-${randomBytes(3).toString('hex')}@example.com`;
-  const out = await ctx.cli(['user:create', '--email', email, '--role', 'user']);
-  const password = PASSWORD_PATTERN.exec(out)?.[1];
-  if (!password) throw new Error(`no password in the output of user:create:\n${out}`);
-  const { token } = await expectStatus('POST', `${base}/api/auth/login`, 200, {
-    body: { email, password },
-  });
+  const token = await loginNewUser(ctx.cli, base, email, 'user');
   const apiKey = `sk-proj-${randomBytes(36).toString('base64url')}`;
   const key = await expectStatus('POST', `${base}/api/llm/keys`, 201, {
     token,
     body: { provider: 'openai', name: 'Bench loopback', apiKey },
   });
-  return { token, apiKey, keyId: key.id };
+  return { token, apiKey, keyId: key.json().id };
 }
 
 const sseData = (text) =>

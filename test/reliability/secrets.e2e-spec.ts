@@ -1,6 +1,6 @@
 import { sha256Hex } from '../../src/common/crypto';
 import { FakeLlmProviders } from '../support/fake-llm-providers';
-import { freePort, SpawnedServer, startServer, waitFor } from '../support/spawn';
+import { freePort, SpawnedServer, startServer, waitUntilReady } from '../support/spawn';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 const ADMIN = { email: 'admin@test.passerelle', password: 'Adm1n-passw0rd-not-in-logs' };
@@ -50,15 +50,7 @@ describe('Reliability: secrets never leak', () => {
       },
       await freePort(),
     );
-    await waitFor(
-      'the server to be ready',
-      async () => {
-        if (server.child.exitCode !== null) throw new Error(server.output());
-        const res = await fetch(`${server.url}/health/ready`).catch(() => null);
-        return res?.ok ? true : undefined;
-      },
-      { timeoutMs: 60_000, intervalMs: 200 },
-    );
+    await waitUntilReady(server);
   }, 90_000);
 
   afterAll(async () => {

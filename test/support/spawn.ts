@@ -156,3 +156,18 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
+
+/** Waits until a started server answers /health/ready 200 (it has migrated); fails if it exits. */
+export async function waitUntilReady(server: SpawnedServer, timeoutMs = 60_000): Promise<void> {
+  await waitFor(
+    'the server to be ready',
+    async () => {
+      if (server.child.exitCode !== null) {
+        throw new Error(`server exited with ${server.child.exitCode}: ${server.output()}`);
+      }
+      const res = await fetch(`${server.url}/health/ready`).catch(() => null);
+      return res?.ok ? true : undefined;
+    },
+    { timeoutMs, intervalMs: 200 },
+  );
+}
