@@ -205,4 +205,4 @@ function main() {
 
 if (require.main === module) main();
 
-module.exports = { computeTotals, formatEuros, gptDevis };
+module.exports = { ANALYSES_SQL, DEVIS_SQL, UUID, computeTotals, formatEuros, gptDevis, toDevis };

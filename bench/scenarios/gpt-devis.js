@@ -2,7 +2,9 @@
 // GET /api/gpt/devis/:id (a quote with 20 lines and 7 analyses, on PostgreSQL) served by the app
 // against the same route served by a bare node:http + pg server (bench/lib/bare-devis-server.js,
 // its own process) doing the same queries and the same JSON. Goal: the app keeps ≥ 0.60 of the
-// bare server's requests/s.
+// bare server's requests/s. A third server, the NestJS + Express floor
+// (bench/lib/nest-floor-devis-server.js), runs the bare server's code inside a minimal Nest app:
+// the best ratio any NestJS + Express app can reach on this machine.
 const assert = require('node:assert/strict');
 const { startChildServer } = require('../lib/child-server');
 const { readFileSync } = require('node:fs');
@@ -32,6 +34,7 @@ const POOL_SIZE = Number(process.env.DATABASE_POOL_SIZE || 10);
 const KEY_PATTERN = /torp_gpt_[A-Za-z0-9]{64}/;
 const ID_PATTERN = /\(id ([0-9a-f-]{36})\)/;
 const BARE_SERVER = path.join(__dirname, '..', 'lib', 'bare-devis-server.js');
+const FLOOR_SERVER = path.join(__dirname, '..', 'lib', 'nest-floor-devis-server.js');
 
 /** A staff user (created with the CLI, which prints its generated password), a devis, analyses. */
 async function createData(ctx, key) {
@@ -56,12 +59,12 @@ async function createData(ctx, key) {
 // ---- the bare server ---------------------------------------------------------------------------
 
 /**
- * Forks bench/lib/bare-devis-server.js on the bench database; resolves once it listens.
- * `nodeArgs` are BENCH_SERVER_NODE_ARGS, so a --cpu-prof run profiles both servers.
+ * Forks `file` (the bare server or the Nest floor) on the bench database; resolves once it
+ * listens. `nodeArgs` are BENCH_SERVER_NODE_ARGS, so a --cpu-prof run profiles every server.
  */
-function startBare(databaseUrl, { nodeArgs = [], timeoutMs = 15_000 } = {}) {
-  return startChildServer(BARE_SERVER, {
-    label: 'bare server',
+function startBaseline(file, label, databaseUrl, { nodeArgs = [], timeoutMs = 15_000 } = {}) {
+  return startChildServer(file, {
+    label,
     env: { DATABASE_URL: databaseUrl, BARE_POOL_SIZE: String(POOL_SIZE) },
     nodeArgs,
     timeoutMs,
@@ -189,21 +192,31 @@ async function warmUp(targets, { admin, dbName, db, amount, load, log }) {
   return results;
 }
 
-/** Both answers must carry the same content: same devis, lines, totals, analyses. */
-async function checkSameContent(app, bare) {
+/** All answers must carry the same content: same devis, lines, totals, analyses. */
+async function checkSameContent(app, bare, floor) {
   const a = await expectStatus('GET', app.url, 200, { token: app.token });
   const b = await expectStatus('GET', bare.url, 200);
+  const f = await expectStatus('GET', floor.url, 200);
   const appJson = JSON.parse(a.text);
   const bareJson = JSON.parse(b.text);
   assert.deepStrictEqual(bareJson, appJson, 'the bare server and the app answer different content');
+  assert.deepStrictEqual(
+    JSON.parse(f.text),
+    appJson,
+    'the Nest floor and the app answer different content',
+  );
   assert.equal(appJson.lineCount, LINE_COUNT);
   assert.equal(appJson.lines.length, LINE_COUNT);
   assert.equal(appJson.analysisCount, ANALYSIS_COUNT);
   assert.equal(appJson.previousAnalyses.length, 5);
   return {
     bodyBytes: { app: Buffer.byteLength(a.text), bare: Buffer.byteLength(b.text) },
-    identicalBytes: a.text === b.text,
-    headers: { app: [...a.headers.keys()], bare: [...b.headers.keys()] },
+    identicalBytes: a.text === b.text && a.text === f.text,
+    headers: {
+      app: [...a.headers.keys()],
+      bare: [...b.headers.keys()],
+      floor: [...f.headers.keys()],
+    },
   };
 }
 
@@ -219,10 +232,14 @@ async function run(ctx) {
 
   const databaseUrl = new URL(options.pgUrl);
   databaseUrl.pathname = `/${dbName}`;
-  const bareServer = await startBare(databaseUrl.toString(), {
+  const bareServer = await startBaseline(BARE_SERVER, 'bare server', databaseUrl.toString(), {
     nodeArgs: options.serverNodeArgs,
   });
+  let floorServer;
   try {
+    floorServer = await startBaseline(FLOOR_SERVER, 'Nest floor', databaseUrl.toString(), {
+      nodeArgs: options.serverNodeArgs,
+    });
     const route = `/api/gpt/devis/${devisId}`;
     const app = {
       route: 'app',
@@ -238,17 +255,24 @@ async function run(ctx) {
       url: `${bareServer.baseUrl}${route}`,
       pid: bareServer.pid,
     };
+    const floor = {
+      route: 'floor',
+      label: 'NestJS + Express floor',
+      url: `${floorServer.baseUrl}${route}`,
+      pid: floorServer.pid,
+    };
+    const targets = [bare, floor, app];
     const load = { connections: options.connections, pipelining: options.pipelining };
     const problems = [];
 
-    const content = await checkSameContent(app, bare);
+    const content = await checkSameContent(app, bare, floor);
     log(
       `  content check: same JSON content (${content.bodyBytes.app} bytes; ` +
         `${content.identicalBytes ? 'byte-identical' : 'bytes differ'})`,
     );
 
     log(`  warm-up: ${options.warmupRequests} requests per server`);
-    const warm = await warmUp([bare, app], {
+    const warm = await warmUp(targets, {
       admin,
       dbName,
       db,
@@ -257,7 +281,7 @@ async function run(ctx) {
       log,
     });
     const statements = {};
-    for (const target of [bare, app]) {
+    for (const target of targets) {
       const w = warm[target.route];
       problems.push(...loadProblems(`warm-up ${target.label}`, w.run));
       statements[target.route] = w.statementsPerRequest;
@@ -265,7 +289,7 @@ async function run(ctx) {
     }
 
     log(`  measuring ${options.duration} s per server in ${options.rounds} alternating rounds`);
-    const runs = await measureAlternating([bare, app], {
+    const runs = await measureAlternating(targets, {
       duration: options.duration,
       rounds: options.rounds,
       log,
@@ -276,9 +300,14 @@ async function run(ctx) {
     });
     const bareS = summarizeWithPg(runs.get('bare'));
     const appS = summarizeWithPg(runs.get('app'));
-    problems.push(...loadProblems(bare.label, bareS), ...loadProblems(app.label, appS));
+    const floorS = summarizeWithPg(runs.get('floor'));
+    problems.push(
+      ...loadProblems(bare.label, bareS),
+      ...loadProblems(floor.label, floorS),
+      ...loadProblems(app.label, appS),
+    );
     // Still the same answer after the load.
-    await checkSameContent(app, bare).catch((err) =>
+    await checkSameContent(app, bare, floor).catch((err) =>
       problems.push(`after the runs: ${err.message}`),
     );
     await ctx.forgetRateLimit?.(keyId);
@@ -288,15 +317,19 @@ async function run(ctx) {
       s.serverCpuPerRequestUs !== null && s.pgCpuPerRequestUs !== null
         ? s.serverCpuPerRequestUs + s.pgCpuPerRequestUs
         : null;
-    const otherCpu = Math.max(bareS.otherCpu ?? 0, appS.otherCpu ?? 0);
+    const otherCpu = Math.max(bareS.otherCpu ?? 0, floorS.otherCpu ?? 0, appS.otherCpu ?? 0);
     // The app's batched usage flushes add a few statements per thousand requests.
-    const sameSql = Math.abs(statements.app - statements.bare) <= SQL_TOLERANCE;
+    const sameSql =
+      Math.abs(statements.app - statements.bare) <= SQL_TOLERANCE &&
+      Math.abs(statements.floor - statements.bare) <= SQL_TOLERANCE;
     return {
       mode: ctx.mode,
       devisId,
       bare: bareS,
+      floor: floorS,
       app: appS,
       ratio,
+      floorRatio: floorS.rps / bareS.rps,
       cpuRatio:
         bareS.serverCpuPerRequestUs && appS.serverCpuPerRequestUs
           ? bareS.serverCpuPerRequestUs / appS.serverCpuPerRequestUs
@@ -311,9 +344,14 @@ async function run(ctx) {
       problems,
     };
   } finally {
-    const exit = await bareServer.stop();
-    if (exit?.code !== 0)
-      log(`warning: the bare server exited with ${JSON.stringify(exit)}: ${bareServer.output()}`);
+    for (const [label, child] of [
+      ['the bare server', bareServer],
+      ['the Nest floor', floorServer],
+    ]) {
+      const exit = await child?.stop();
+      if (child && exit?.code !== 0)
+        log(`warning: ${label} exited with ${JSON.stringify(exit)}: ${child.output()}`);
+    }
   }
 }
 
@@ -322,9 +360,12 @@ function summary(r) {
     `[${r.mode.id}] app / bare GET /api/gpt/devis/:id = ${fmt.ratio(r.ratio)} ` +
       `(${fmt.int(r.app.rps)} / ${fmt.int(r.bare.rps)} req/s): ` +
       (r.goalMet ? `PASS (goal ≥ ${GOAL_RATIO})` : `MISSED the goal of ≥ ${GOAL_RATIO}`),
+    `[${r.mode.id}] NestJS + Express floor / bare = ${fmt.ratio(r.floorRatio)} ` +
+      `(${fmt.int(r.floor.rps)} req/s); app / floor = ${fmt.ratio(r.app.rps / r.floor.rps)}`,
     `[${r.mode.id}] p50/p99 ms: bare ${fmt.ms(r.bare.p50)}/${fmt.ms(r.bare.p99)}, ` +
-      `app ${fmt.ms(r.app.p50)}/${fmt.ms(r.app.p99)}`,
-    `[${r.mode.id}] SQL statements per request: app ${r.statements.app.toFixed(2)}, bare ${r.statements.bare.toFixed(2)}; ` +
+      `floor ${fmt.ms(r.floor.p50)}/${fmt.ms(r.floor.p99)}, app ${fmt.ms(r.app.p50)}/${fmt.ms(r.app.p99)}`,
+    `[${r.mode.id}] SQL statements per request: app ${r.statements.app.toFixed(2)}, ` +
+      `floor ${r.statements.floor.toFixed(2)}, bare ${r.statements.bare.toFixed(2)}; ` +
       `content check: same JSON (${r.content.identicalBytes ? 'byte-identical' : 'same content, bytes differ'})`,
     ...(r.sameSql
       ? []
@@ -350,26 +391,37 @@ function renderMode(r) {
     '| Server | req/s | p50 ms | p99 ms | non-2xx | errors | requests | server CPU µs/req | PostgreSQL CPU µs/req | server CPU | PostgreSQL CPU | autocannon CPU | other CPU |',
     '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
     routeRow('bare `node:http` + `pg`', r.bare),
+    routeRow('NestJS + Express floor (the bare code in one controller)', r.floor),
     routeRow('app (key auth + rate limit + usage count)', r.app),
     '',
     `- **Ratio** app / bare req/s: **${fmt.ratio(r.ratio)}** (goal ≥ ${GOAL_RATIO}): ` +
       `**${r.goalMet ? 'PASS' : 'FAIL'}**. Per round, req/s: bare ` +
-      `${r.bare.perRoundRps.map(fmt.int).join(', ')}; app ${r.app.perRoundRps.map(fmt.int).join(', ')}. ` +
+      `${r.bare.perRoundRps.map(fmt.int).join(', ')}; floor ${r.floor.perRoundRps.map(fmt.int).join(', ')}; ` +
+      `app ${r.app.perRoundRps.map(fmt.int).join(', ')}. ` +
       `CPU cost ratios (bare µs/req ÷ app µs/req): server process alone ${r.cpuRatio ? fmt.ratio(r.cpuRatio) : 'n/a'}, ` +
       `server + PostgreSQL ${r.stackCpuRatio ? fmt.ratio(r.stackCpuRatio) : 'n/a'}.`,
+    `- **NestJS + Express floor** / bare req/s: **${fmt.ratio(r.floorRatio)}**; app / floor: ` +
+      `**${fmt.ratio(r.app.rps / r.floor.rps)}**. The floor is the bare server's code in one Nest controller, ` +
+      `with nothing else: ${
+        r.floorRatio < GOAL_RATIO
+          ? `below ${GOAL_RATIO} itself, so no NestJS + Express app can meet the goal on this machine`
+          : `the goal is within reach of a NestJS + Express app; the app's own layers cost the rest`
+      }.`,
     `- **SQL statements per request** (transactions committed on the bench database during a warm-up of an exact ` +
-      `number of requests): app ${r.statements.app.toFixed(2)}, bare ${r.statements.bare.toFixed(2)}: ` +
+      `number of requests): app ${r.statements.app.toFixed(2)}, floor ${r.statements.floor.toFixed(2)}, ` +
+      `bare ${r.statements.bare.toFixed(2)}: ` +
       (r.sameSql
         ? 'the same queries.'
         : "**they differ: the bare server no longer mirrors the app's SQL, so the ratio compares more than " +
           'the framework (update bench/lib/bare-devis-server.js).**'),
-    `- **Content check** (before and after the runs): the bare server's JSON equals the app's ` +
+    `- **Content check** (before and after the runs): the bare server's and the floor's JSON equal the app's ` +
       `(deep equality: same devis id, ${LINE_COUNT} lines, totals, formatted amounts, categories, ` +
       `${ANALYSIS_COUNT} analyses counted and 5 listed); ` +
       (r.content.identicalBytes
         ? `the bodies are even byte-identical (${fmt.int(r.content.bodyBytes.app)} bytes).`
         : `bodies of ${fmt.int(r.content.bodyBytes.app)} (app) and ${fmt.int(r.content.bodyBytes.bare)} (bare) bytes.`) +
       ` Response headers: app ${r.content.headers.app.length} (${r.content.headers.app.join(', ')}); ` +
+      `floor ${r.content.headers.floor.length} (${r.content.headers.floor.join(', ')}); ` +
       `bare ${r.content.headers.bare.length} (${r.content.headers.bare.join(', ')}).`,
   ];
   lines.push(...caveatLines(r));
@@ -391,6 +443,8 @@ function render(results, meta) {
       `App: \`node dist/src/main.js\`, NODE_ENV=production, LOG_LEVEL=warn, a fresh database, a GPT key ` +
       `limited to ${fmt.int(RATE_LIMIT)}/h (nothing throttled). Bare: [bench/lib/bare-devis-server.js](lib/bare-devis-server.js) ` +
       `in its own process, a \`pg\` Pool of ${POOL_SIZE} like the app's, on the same database. ` +
+      `Floor: [bench/lib/nest-floor-devis-server.js](lib/nest-floor-devis-server.js), the bare server's code in ` +
+      `one controller of a minimal NestJS + Express app (the app's versions), its own process, the same pool size. ` +
       `Load: autocannon ${meta.autocannonVersion} in the bench process, ${o.connections} connections, pipelining ${o.pipelining}, ` +
       `${o.warmupRequests} warm-up requests per server, then ${o.duration} s per server in ${o.rounds} alternating rounds.`,
     '',
@@ -401,8 +455,10 @@ function render(results, meta) {
       'and `GptAnalysesRepository.recentByDevis`; the statements per request below check that the two still ' +
       'match. The app also authenticates the Bearer key (cached), applies the per-key hourly rate limit, ' +
       'counts usage (batched), validates the query string, runs Express middleware (helmet, CORS, request ' +
-      'logging, ETag) and sends more headers (listed below); the bare server does none of that (that is the ' +
-      'point of the comparison) and only knows this route by id.',
+      'logging, metrics) and sends more headers (listed below); the bare server does none of that (that is the ' +
+      'point of the comparison) and only knows this route by id. The floor runs the bare code through Nest ' +
+      "and Express's request pipeline (routing, parameter binding, the JSON reply) and nothing else: floor / " +
+      'bare is what the framework alone costs, app / floor what our own layers cost on top.',
     '',
     ...results.flatMap((r) => [renderMode(r), '']),
     `Reading the figures: autocannon, both servers and PostgreSQL share the ${m.cores} cores, so absolute ` +

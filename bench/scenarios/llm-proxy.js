@@ -3,8 +3,11 @@
 // storage, usage log) against a loopback OpenAI-compatible provider, versus calling that provider
 // directly, in the same run with the same 20 concurrent clients. Goal: the proxy adds ≤ 1 ms at
 // p50 and ≤ 3 ms at p99 to a whole answer, and ≤ 1 ms at p50 to the first byte of a stream.
+// Two floors run in the same rounds: a bare node:http + fetch pass-through (the least any proxy
+// can add) and a minimal NestJS + `ai` SDK proxy (the least the prescribed stack can add).
 const { randomBytes } = require('node:crypto');
 const { startBareLlmProxy } = require('../lib/bare-llm-proxy');
+const { startNestFloorLlmProxy } = require('../lib/nest-floor-llm-proxy');
 const { REPLY, startFakeOpenAi } = require('../lib/fake-openai-server');
 const { expectStatus, loginNewUser } = require('../lib/fixtures');
 const { runClients } = require('../lib/http-clients');
@@ -27,11 +30,14 @@ async function prepare({ log, defer }) {
   log(`Loopback OpenAI-compatible provider on ${fake.baseUrl} (pid ${fake.pid})`);
   const bare = await startBareLlmProxy(`${fake.baseUrl}/v1`);
   log(`Bare pass-through proxy (node:http + fetch) on ${bare.baseUrl} (pid ${bare.pid})`);
-  const stop = defer('stop the loopback LLM provider and the bare proxy', async () => {
+  const nestFloor = await startNestFloorLlmProxy(`${fake.baseUrl}/v1`);
+  log(`NestJS + ai SDK floor proxy on ${nestFloor.baseUrl} (pid ${nestFloor.pid})`);
+  const stop = defer('stop the loopback LLM provider and the floor proxies', async () => {
+    await nestFloor.stop();
     await bare.stop();
     await fake.stop();
   });
-  return { env: { OPENAI_BASE_URL: `${fake.baseUrl}/v1` }, fake, bare, stop };
+  return { env: { OPENAI_BASE_URL: `${fake.baseUrl}/v1` }, fake, bare, nestFloor, stop };
 }
 
 /** A user with an OpenAI key (of a plausible format: the loopback provider takes any). */
@@ -52,6 +58,16 @@ const sseData = (text) =>
     .split('\n\n')
     .filter((b) => b.startsWith('data: '))
     .map((b) => b.slice(6));
+
+/** The app's SSE (and the Nest floor's): deltas making up the reply, then `done`. */
+function checkProxyStream(res) {
+  const events = sseData(res.body).map((d) => JSON.parse(d));
+  const text = events
+    .filter((e) => e.type === 'delta')
+    .map((e) => e.text)
+    .join('');
+  return events.pop()?.type === 'done' && text === REPLY ? null : 'stream did not finish';
+}
 
 function targets(ctx, { token, apiKey }) {
   const json = (body) => JSON.stringify(body);
@@ -108,14 +124,25 @@ function targets(ctx, { token, apiKey }) {
       method: 'POST',
       headers: proxyHeaders,
       body: json({ provider: 'openai', message: MESSAGE, stream: true }),
-      check: (res) => {
-        const events = sseData(res.body).map((d) => JSON.parse(d));
-        const text = events
-          .filter((e) => e.type === 'delta')
-          .map((e) => e.text)
-          .join('');
-        return events.pop()?.type === 'done' && text === REPLY ? null : 'stream did not finish';
-      },
+      check: checkProxyStream,
+    },
+    nestFloor: {
+      route: 'NestJS + ai SDK floor proxy',
+      url: `${ctx.prepared.nestFloor.baseUrl}/chat`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: json({ message: MESSAGE }),
+      pid: ctx.prepared.nestFloor.pid,
+      check: (res) => (JSON.parse(res.body).data.response === REPLY ? null : 'unexpected answer'),
+    },
+    nestFloorStream: {
+      route: 'NestJS + ai SDK floor proxy, stream',
+      url: `${ctx.prepared.nestFloor.baseUrl}/chat`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: json({ message: MESSAGE, stream: true }),
+      pid: ctx.prepared.nestFloor.pid,
+      check: checkProxyStream,
     },
   };
 }
@@ -148,16 +175,23 @@ function summarize(runs) {
   };
 }
 
-/** One measured run, with the CPU the server and the rest of the machine used meanwhile. */
+/**
+ * One measured run, with the CPU the server (the app, or the Nest floor for its targets) and the
+ * rest of the machine used meanwhile; the provider and the other proxies count as neither.
+ */
 async function measure(target, load, pids) {
-  const server0 = processCpuMs(pids.server);
-  const fake0 = processCpuMs(pids.fake);
-  const bare0 = processCpuMs(pids.bare);
+  const serverPid = target.pid ?? pids.server;
+  const helpers = [pids.server, pids.fake, pids.bare, pids.nestFloor].filter(
+    (p) => p !== serverPid,
+  );
+  const cpuOf = (list) => list.reduce((sum, pid) => sum + processCpuMs(pid), 0);
+  const server0 = processCpuMs(serverPid);
+  const helpers0 = cpuOf(helpers);
   const machine0 = machineCpuMs();
   const own0 = process.cpuUsage();
   const r = await runClients(target, load);
-  const serverCpuMs = processCpuMs(pids.server) - server0;
-  const fakeCpuMs = processCpuMs(pids.fake) - fake0 + (processCpuMs(pids.bare) - bare0);
+  const serverCpuMs = processCpuMs(serverPid) - server0;
+  const fakeCpuMs = cpuOf(helpers) - helpers0;
   const own = process.cpuUsage(own0);
   const ownMs = (own.user + own.system) / 1000;
   const otherCpuMs = Math.max(0, machineCpuMs() - machine0 - serverCpuMs - fakeCpuMs - ownMs);
@@ -175,7 +209,12 @@ async function run(ctx) {
   const { options, log, db } = ctx;
   const setup = await setUp(ctx);
   const t = targets(ctx, setup);
-  const pids = { server: ctx.server.pid, fake: ctx.prepared.fake.pid, bare: ctx.prepared.bare.pid };
+  const pids = {
+    server: ctx.server.pid,
+    fake: ctx.prepared.fake.pid,
+    bare: ctx.prepared.bare.pid,
+    nestFloor: ctx.prepared.nestFloor.pid,
+  };
   const problems = [];
   const proxied = { sent: 0 };
 
@@ -188,8 +227,8 @@ async function run(ctx) {
   }
 
   const pairs = [
-    [t.direct, t.proxy, t.bare],
-    [t.directStream, t.proxyStream, t.bareStream],
+    [t.direct, t.proxy, t.bare, t.nestFloor],
+    [t.directStream, t.proxyStream, t.bareStream, t.nestFloorStream],
   ];
   const runs = new Map(Object.values(t).map((x) => [x.route, []]));
   const seconds = Math.max(1, options.duration / options.rounds);
@@ -250,6 +289,16 @@ async function run(ctx) {
     singleP50: single.bare.p50 - single.direct.p50,
     singleTtfbP50: single.bareStream.ttfbP50 - single.directStream.ttfbP50,
   };
+  // What a minimal NestJS + ai SDK proxy adds: the floor of the stack the issue prescribes.
+  const nestFloor = {
+    p50: s.nestFloor.p50 - s.direct.p50,
+    p99: s.nestFloor.p99 - s.direct.p99,
+    ttfbP50: s.nestFloorStream.ttfbP50 - s.directStream.ttfbP50,
+    singleP50: single.nestFloor.p50 - single.direct.p50,
+    singleTtfbP50: single.nestFloorStream.ttfbP50 - single.directStream.ttfbP50,
+    cpuUs: s.nestFloor.serverCpuPerRequestUs,
+    streamCpuUs: s.nestFloorStream.serverCpuPerRequestUs,
+  };
   const otherCpu = Math.max(...Object.values(s).map((x) => x.otherCpu));
   return {
     mode: ctx.mode,
@@ -262,6 +311,7 @@ async function run(ctx) {
     },
     added,
     floor,
+    nestFloor,
     goals: {
       p50: added.p50 <= GOALS.p50,
       p99: added.p99 <= GOALS.p99,
@@ -292,6 +342,9 @@ function summary(r) {
     `[${r.mode.id}] floor (bare node:http + fetch pass-through): adds p50 +${fmt.ms(r.floor.p50)} ms, ` +
       `p99 +${fmt.ms(r.floor.p99)} ms, stream first byte p50 +${fmt.ms(r.floor.ttfbP50)} ms (${CLIENTS} clients); ` +
       `one client p50 +${fmt.ms(r.floor.singleP50)} ms`,
+    `[${r.mode.id}] NestJS + ai SDK floor: adds p50 +${fmt.ms(r.nestFloor.p50)} ms, ` +
+      `p99 +${fmt.ms(r.nestFloor.p99)} ms, stream first byte p50 +${fmt.ms(r.nestFloor.ttfbP50)} ms; ` +
+      `${fmt.int(r.nestFloor.cpuUs)} µs CPU per call (app ${fmt.int(r.routes.proxy.serverCpuPerRequestUs)})`,
     ...r.problems.map((p) => `[${r.mode.id}] PROBLEM: ${p}`),
   ];
 }
@@ -314,6 +367,8 @@ function renderMode(r) {
     row('`POST /api/llm/chat`, `stream: true`', r.routes.proxyStream, { viaServer: true }),
     row('bare pass-through (node:http + fetch)', r.routes.bare, { viaServer: false }),
     row('bare pass-through, stream', r.routes.bareStream, { viaServer: false }),
+    row('NestJS + `ai` SDK floor', r.routes.nestFloor, { viaServer: true }),
+    row('NestJS + `ai` SDK floor, stream', r.routes.nestFloorStream, { viaServer: true }),
     '',
     `- **Added latency** of a whole answer: p50 **+${fmt.ms(a.p50)} ms** (goal ≤ ${GOALS.p50}: ` +
       `**${verdict(r.goals.p50)}**), p99 **+${fmt.ms(a.p99)} ms** (goal ≤ ${GOALS.p99}: **${verdict(r.goals.p99)}**).`,
@@ -329,6 +384,14 @@ function renderMode(r) {
       `p99 +${fmt.ms(r.floor.p99)} ms, stream first byte p50 **+${fmt.ms(r.floor.ttfbP50)} ms** with ${CLIENTS} clients; ` +
       `one client at a time p50 +${fmt.ms(r.floor.singleP50)} ms, stream first byte +${fmt.ms(r.floor.singleTtfbP50)} ms. ` +
       `No proxy built on an outbound HTTP call can add less on this machine.`,
+    `- **NestJS + \`ai\` SDK floor**: a minimal Nest app calling the provider through the \`ai\` SDK as ` +
+      `the app does, with nothing else (no auth, key, database, validation, logging), adds p50 ` +
+      `**+${fmt.ms(r.nestFloor.p50)} ms**, p99 +${fmt.ms(r.nestFloor.p99)} ms, stream first byte p50 ` +
+      `**+${fmt.ms(r.nestFloor.ttfbP50)} ms** with ${CLIENTS} clients (one client: p50 +${fmt.ms(r.nestFloor.singleP50)} ms, ` +
+      `stream first byte +${fmt.ms(r.nestFloor.singleTtfbP50)} ms), for ${fmt.int(r.nestFloor.cpuUs)} µs of CPU ` +
+      `per call and ${fmt.int(r.nestFloor.streamCpuUs)} per stream: the least the prescribed stack adds here. ` +
+      `The app's calls cost ${fmt.int(r.routes.proxy.serverCpuPerRequestUs)} and ` +
+      `${fmt.int(r.routes.proxyStream.serverCpuPerRequestUs)} µs.`,
     `- Usage log check: ${fmt.int(r.logged)} llm_usage_logs rows for ${fmt.int(r.proxiedSent)} proxied calls ` +
       `(warm-up included): ${r.logged === r.proxiedSent ? 'consistent' : '**INCONSISTENT**'}.`,
   ];

@@ -1,8 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import {
+  Global,
+  Inject,
+  Injectable,
+  MiddlewareConsumer,
+  Module,
+  NestMiddleware,
+  NestModule,
+  RequestMethod,
+} from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { LoggerModule } from 'nestjs-pino';
+import { LoggerModule, PARAMS_PROVIDER_TOKEN, type Params } from 'nestjs-pino';
 import { pino, type Logger } from 'pino';
+import { pinoHttp, type HttpLogger, type Options as HttpLoggerOptions } from 'pino-http';
 import { appConfig } from '../../config';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
@@ -73,7 +84,7 @@ export function withLazyChildren(logger: Logger): Logger {
   });
 }
 
-export const LoggingModule = LoggerModule.forRootAsync({
+const PinoModule = LoggerModule.forRootAsync({
   inject: [appConfig.KEY],
   useFactory: (app: ConfigType<typeof appConfig>) => {
     const options = {
@@ -95,6 +106,9 @@ export const LoggingModule = LoggerModule.forRootAsync({
       },
     };
     return {
+      // Only the loggers: the request middleware is ours (HttpLoggerMiddleware below).
+      useExisting: true,
+      forRoutes: [],
       pinoHttp: {
         ...options,
         // Also the logger of log lines written outside requests.
@@ -105,3 +119,35 @@ export const LoggingModule = LoggerModule.forRootAsync({
     };
   },
 });
+
+/**
+ * pino-http on every route: request id (X-Request-Id), `req.log`, one line per answer (error
+ * for a 5xx, else info; /health not logged). nestjs-pino's own request middleware is left
+ * out on purpose: it runs every request inside an AsyncLocalStorage so that `Logger` calls made
+ * during the request carry the request, and on Node 20 that store turns on promise hooks for
+ * every promise of the process — about 8 % of the CPU of an LLM proxy call, whose SDK makes
+ * hundreds (`npm run bench`, llm-proxy). Lines written by services therefore carry no request
+ * binding; the error lines of AllExceptionsFilter name the requestId themselves.
+ */
+@Injectable()
+export class HttpLoggerMiddleware implements NestMiddleware {
+  private readonly handle: HttpLogger;
+
+  constructor(@Inject(PARAMS_PROVIDER_TOKEN) params: Params) {
+    this.handle = pinoHttp(params.pinoHttp as HttpLoggerOptions);
+  }
+
+  use(req: IncomingMessage, res: ServerResponse, next: () => void): void {
+    this.handle(req, res, next);
+  }
+}
+
+// Global like nestjs-pino's module it wraps, which keeps its request middleware ahead of the
+// other modules' (HttpMetricsMiddleware reads the route Express matched after its own).
+@Global()
+@Module({ imports: [PinoModule], providers: [HttpLoggerMiddleware] })
+export class LoggingModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpLoggerMiddleware).forRoutes({ path: '*', method: RequestMethod.ALL });
+  }
+}
