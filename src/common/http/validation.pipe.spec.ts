@@ -29,6 +29,12 @@ class WithList {
 
 const query = (metatype: new () => object): ArgumentMetadata => ({ type: 'query', metatype });
 
+/** Counts the pipe's class-validator runs (ValidationPipe.validate). */
+function countValidations(pipe: object): () => number {
+  const spy = jest.spyOn(pipe as { validate: (...args: unknown[]) => unknown }, 'validate');
+  return () => spy.mock.calls.length;
+}
+
 async function failure(promise: Promise<unknown>): Promise<DomainException> {
   const err: unknown = await promise.then(
     () => new Error('expected a validation failure'),
@@ -41,9 +47,11 @@ async function failure(promise: Promise<unknown>): Promise<DomainException> {
 describe('AppValidationPipe', () => {
   it('answers an empty input like the full pipe, with a new instance every time', async () => {
     const pipe = createValidationPipe();
+    const validations = countValidations(pipe);
     const first = await pipe.transform({}, query(PageQuery));
     const second = await pipe.transform({}, query(PageQuery));
     const third = await pipe.transform({}, query(PageQuery));
+    expect(validations()).toBe(1); // the first time only
 
     expect(first).toBeInstanceOf(PageQuery);
     expect(second).toBeInstanceOf(PageQuery);
@@ -55,6 +63,18 @@ describe('AppValidationPipe', () => {
     // A handler changing its DTO does not change what the next request gets.
     (second as PageQuery).sort = 'changed';
     expect(await pipe.transform({}, query(PageQuery))).toMatchObject({ sort: 'date' });
+  });
+
+  it('treats an empty query string (an object without prototype) like {}', async () => {
+    const pipe = createValidationPipe();
+    const validations = countValidations(pipe);
+    const emptyQuery = Object.create(null) as Record<string, never>;
+    const first = await pipe.transform(emptyQuery, query(PageQuery));
+    const second = await pipe.transform(Object.create(null), query(PageQuery));
+    expect(validations()).toBe(1);
+    expect(second).toBeInstanceOf(PageQuery);
+    expect(second).toEqual(first);
+    expect(second).not.toBe(first);
   });
 
   it('still validates inputs that are not empty', async () => {
@@ -72,11 +92,13 @@ describe('AppValidationPipe', () => {
 
   it('refuses an empty input every time when the DTO has required fields', async () => {
     const pipe = createValidationPipe();
+    const validations = countValidations(pipe);
     for (let i = 0; i < 3; i++) {
       const err = await failure(pipe.transform({}, query(NeedsName)));
       expect(err.code).toBe('VALIDATION_FAILED');
       expect(err.details?.map((d) => d.field)).toEqual(['name']);
     }
+    expect(validations()).toBe(3);
   });
 
   it('never hands two requests the same object inside a DTO', async () => {

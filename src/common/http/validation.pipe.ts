@@ -13,11 +13,12 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
 
 type Dto = new () => object;
 
-const isEmptyPlainObject = (value: unknown): value is Record<string, never> =>
-  typeof value === 'object' &&
-  value !== null &&
-  Object.getPrototypeOf(value) === Object.prototype &&
-  Object.keys(value).length === 0;
+/** `{}`, or an empty query (Express parses query strings into objects without prototype). */
+function isEmptyPlainObject(value: unknown): value is Record<string, never> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return (proto === Object.prototype || proto === null) && Object.keys(value).length === 0;
+}
 
 const isPrimitive = (value: unknown) =>
   value === null || (typeof value !== 'object' && typeof value !== 'function');
