@@ -2,9 +2,7 @@ import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { ConfigType } from '@nestjs/config';
 import { ThrottlerStorage } from '@nestjs/throttler';
-import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { buildAdminJsOptions } from '../../admin/admin-options';
 import { AuthService } from '../auth/auth.service';
 import { ChatStaffService } from '../chat/chat-staff.service';
@@ -18,6 +16,7 @@ import { AdminAuthenticator } from './admin-authenticator';
 import type { PanelModuleOptions } from './admin-loader';
 import { createAdminSessionStore } from './admin-session.store';
 import type { AdminJsModules } from './adminjs-esm';
+import { pgPool } from '../database/pg-pool';
 
 /** Gathers what the back-office needs from the app and turns it into AdminModule options. */
 @Injectable()
@@ -41,8 +40,9 @@ export class AdminPanelSetup implements OnModuleDestroy {
   moduleOptions(lib: AdminJsModules): PanelModuleOptions {
     const authenticator = new AdminAuthenticator(this.auth, this.users, this.limits, this.authCfg);
     // The app's own pool (on the embedded database, its socket): no second set of connections.
-    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
-    this.store = createAdminSessionStore(pool, (admin) => authenticator.recheck(admin));
+    this.store = createAdminSessionStore(pgPool(this.dataSource), (admin) =>
+      authenticator.recheck(admin),
+    );
     return {
       adminJsOptions: buildAdminJsOptions(lib.adminjs, {
         rootPath: this.config.rootPath,

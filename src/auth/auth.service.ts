@@ -10,6 +10,7 @@ import { UserEntity, type UserRole } from '../users/entities/user.entity';
 import { PasswordHasher } from '../users/password-hasher';
 import { UsersService } from '../users/users.service';
 import { UserSessionEntity } from './entities/user-session.entity';
+import { pgPool } from '../database/pg-pool';
 
 export const SESSION_TOKEN_PREFIX = 'pas_';
 
@@ -51,10 +52,17 @@ export class AuthService {
     if (!token.startsWith(SESSION_TOKEN_PREFIX)) {
       throw new DomainException('SESSION_INVALID', 'Invalid or expired session token');
     }
-    // One indexed lookup, no entity hydration: this runs on every authenticated request.
-    const [row] = await this.sessions.query<
-      { session_id: string; id: string; email: string; name: string; role: UserRole }[]
-    >(
+    // One indexed lookup, no entity hydration, no query runner: this runs on every
+    // authenticated request.
+    const {
+      rows: [row],
+    } = await pgPool(this.sessions.manager).query<{
+      session_id: string;
+      id: string;
+      email: string;
+      name: string;
+      role: UserRole;
+    }>(
       `SELECT s.id AS session_id, u.id, u.email, u.name, u.role
          FROM user_sessions s JOIN users u ON u.id = s.user_id
         WHERE s.token_hash = $1 AND s.expires_at > now() AND u.is_active`,

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { escapeLike } from '../common/text';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Pool } from 'pg';
 import { EntityManager, Repository } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { DevisLineEntity } from './entities/devis-line.entity';
 import { DevisEntity, DevisStatus } from './entities/devis.entity';
+import { pgPool } from '../database/pg-pool';
 
 export interface DevisSearch {
   reference?: string;
@@ -83,8 +82,7 @@ export class DevisRepository {
    * events, result wrapper): less CPU per read (`npm run bench`, gpt-devis).
    */
   private async findWithLines(condition: string, value: string): Promise<DevisEntity | null> {
-    const pool = (this.repo.manager.connection.driver as PostgresDriver).master as Pool;
-    const { rows } = await pool.query<DevisWithLinesRow>(
+    const { rows } = await pgPool(this.repo.manager).query<DevisWithLinesRow>(
       `SELECT d.id, d.reference, d.title, d.status, d.company_name, d.company_siret, d.client_name,
               d.client_postcode, d.client_city, d.currency,
               d.total_ht_cents::float8 AS total_ht_cents, d.total_tva_cents::float8 AS total_tva_cents,

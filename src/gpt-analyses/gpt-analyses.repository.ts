@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Pool } from 'pg';
 import { Repository } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { GptAnalysisEntity } from './entities/gpt-analysis.entity';
 import { GptIdempotencyRecordEntity } from './entities/gpt-idempotency-record.entity';
+import { pgPool } from '../database/pg-pool';
 
 export type NewAnalysis = Pick<
   GptAnalysisEntity,
@@ -91,8 +90,7 @@ export class GptAnalysesRepository {
     total: number;
     recent: Pick<GptAnalysisEntity, 'id' | 'gptScore' | 'gptGrade' | 'createdAt'>[];
   }> {
-    const pool = (this.analyses.manager.connection.driver as PostgresDriver).master as Pool;
-    const { rows } = await pool.query<{
+    const { rows } = await pgPool(this.analyses.manager).query<{
       id: string;
       gpt_score: number;
       gpt_grade: GptAnalysisEntity['gptGrade'];

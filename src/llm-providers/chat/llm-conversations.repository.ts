@@ -6,6 +6,7 @@ import {
   LlmConversationMessageEntity,
 } from '../entities/llm-conversation.entity';
 import type { ChatTurn } from '../providers/llm-client';
+import { pgPool } from '../../database/pg-pool';
 
 @Injectable()
 export class LlmConversationsRepository {
@@ -57,7 +58,8 @@ export class LlmConversationsRepository {
     const n = params.length;
     // Distinct timestamps keep the order of the two rows unambiguous.
     const now = Date.now();
-    const rows = await this.conversations.query<{ id: string }[]>(
+    // On the pg pool directly (no query runner): this runs on every proxied call.
+    const { rows } = await pgPool(this.conversations.manager).query<{ id: string }>(
       `WITH c AS (${conversation})
        INSERT INTO llm_conversation_messages (conversation_id, role, content, created_at)
        SELECT c.id, m.role, m.content, m.created_at
