@@ -14,6 +14,7 @@ const { Controller, Get, Inject, Module, NotFoundException, Param } = require('@
 const { NestFactory } = require('@nestjs/core');
 const { Pool } = require('pg');
 const { ANALYSES_SQL, DEVIS_SQL, UUID, gptDevis, toDevis } = require('./bare-devis-server');
+const { runMain, serveNestApp } = require('./nest-child');
 
 const POOL = Symbol('POOL');
 
@@ -58,29 +59,7 @@ async function main() {
   });
   pool.on('error', (err) => process.stderr.write(`nest-floor-devis-server pool: ${err.message}\n`));
   const app = await NestFactory.create(appModule(pool), { logger: ['error'], bodyParser: false });
-  app.getHttpAdapter().getInstance().disable('x-powered-by');
-  app.getHttpAdapter().getInstance().disable('etag');
-  await app.listen(0, '127.0.0.1');
-  const server = app.getHttpServer();
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    server.closeAllConnections();
-    app
-      .close()
-      .then(() => pool.end())
-      .finally(() => process.exit(0));
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-  process.on('disconnect', stop); // the bench died: do not linger
-  process.send?.({ ready: server.address().port });
+  await serveNestApp(app, () => pool.end());
 }
 
-if (require.main === module) {
-  main().catch((err) => {
-    process.stderr.write(`nest-floor-devis-server: ${err.stack}\n`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runMain('nest-floor-devis-server', main);

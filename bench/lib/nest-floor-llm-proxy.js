@@ -14,6 +14,7 @@ const { NestFactory } = require('@nestjs/core');
 const { createOpenAI } = require('@ai-sdk/openai');
 const { generateText, streamText } = require('ai');
 const { startChildServer } = require('./child-server');
+const { runMain, serveNestApp } = require('./nest-child');
 
 const MODEL = 'gpt-4-turbo-preview';
 
@@ -91,21 +92,7 @@ Module({ controllers: [ChatController] })(FloorModule);
 
 async function main() {
   const app = await NestFactory.create(FloorModule, { logger: ['error'] });
-  app.getHttpAdapter().getInstance().disable('x-powered-by');
-  app.getHttpAdapter().getInstance().disable('etag');
-  await app.listen(0, '127.0.0.1');
-  const server = app.getHttpServer();
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    server.closeAllConnections();
-    app.close().finally(() => process.exit(0));
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-  process.on('disconnect', stop);
-  process.send?.({ ready: server.address().port });
+  await serveNestApp(app);
 }
 
 /** Forks this file; resolves with { baseUrl, pid, stop() } once it listens. */
@@ -117,11 +104,6 @@ function startNestFloorLlmProxy(providerUrl, { timeoutMs = 15_000 } = {}) {
   });
 }
 
-if (require.main === module) {
-  main().catch((err) => {
-    process.stderr.write(`nest-floor-llm-proxy: ${err.stack}\n`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runMain('nest-floor-llm-proxy', main);
 
 module.exports = { startNestFloorLlmProxy };

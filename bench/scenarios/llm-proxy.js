@@ -69,6 +69,22 @@ function checkProxyStream(res) {
   return events.pop()?.type === 'done' && text === REPLY ? null : 'stream did not finish';
 }
 
+const checkReply = (res) =>
+  JSON.parse(res.body).data.response === REPLY ? null : 'unexpected answer';
+const checkDone = (res) => (sseData(res.body).pop() === '[DONE]' ? null : 'stream did not finish');
+
+/** A floor proxy (bench/lib): POST /chat { message, stream? }. */
+function passThrough(route, server, stream, check) {
+  return {
+    route,
+    url: `${server.baseUrl}/chat`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(stream ? { message: MESSAGE, stream: true } : { message: MESSAGE }),
+    check,
+  };
+}
+
 function targets(ctx, { token, apiKey }) {
   const json = (body) => JSON.stringify(body);
   const provider = `${ctx.prepared.fake.baseUrl}/v1/chat/completions`;
@@ -92,7 +108,7 @@ function targets(ctx, { token, apiKey }) {
       method: 'POST',
       headers: proxyHeaders,
       body: json({ provider: 'openai', message: MESSAGE }),
-      check: (res) => (JSON.parse(res.body).data.response === REPLY ? null : 'unexpected answer'),
+      check: checkReply,
     },
     directStream: {
       route: 'provider directly, stream',
@@ -100,24 +116,10 @@ function targets(ctx, { token, apiKey }) {
       method: 'POST',
       headers: directHeaders,
       body: json({ model: MODEL, messages, stream: true, stream_options: { include_usage: true } }),
-      check: (res) => (sseData(res.body).pop() === '[DONE]' ? null : 'stream did not finish'),
+      check: checkDone,
     },
-    bare: {
-      route: 'bare pass-through proxy',
-      url: `${ctx.prepared.bare.baseUrl}/chat`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: json({ message: MESSAGE }),
-      check: (res) => (JSON.parse(res.body).data.response === REPLY ? null : 'unexpected answer'),
-    },
-    bareStream: {
-      route: 'bare pass-through proxy, stream',
-      url: `${ctx.prepared.bare.baseUrl}/chat`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: json({ message: MESSAGE, stream: true }),
-      check: (res) => (sseData(res.body).pop() === '[DONE]' ? null : 'stream did not finish'),
-    },
+    bare: passThrough('bare pass-through proxy', ctx.prepared.bare, false, checkReply),
+    bareStream: passThrough('bare pass-through proxy, stream', ctx.prepared.bare, true, checkDone),
     proxyStream: {
       route: 'POST /api/llm/chat, stream',
       url: proxy,
@@ -127,22 +129,17 @@ function targets(ctx, { token, apiKey }) {
       check: checkProxyStream,
     },
     nestFloor: {
-      route: 'NestJS + ai SDK floor proxy',
-      url: `${ctx.prepared.nestFloor.baseUrl}/chat`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: json({ message: MESSAGE }),
+      ...passThrough('NestJS + ai SDK floor proxy', ctx.prepared.nestFloor, false, checkReply),
       pid: ctx.prepared.nestFloor.pid,
-      check: (res) => (JSON.parse(res.body).data.response === REPLY ? null : 'unexpected answer'),
     },
     nestFloorStream: {
-      route: 'NestJS + ai SDK floor proxy, stream',
-      url: `${ctx.prepared.nestFloor.baseUrl}/chat`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: json({ message: MESSAGE, stream: true }),
+      ...passThrough(
+        'NestJS + ai SDK floor proxy, stream',
+        ctx.prepared.nestFloor,
+        true,
+        checkProxyStream,
+      ),
       pid: ctx.prepared.nestFloor.pid,
-      check: checkProxyStream,
     },
   };
 }
@@ -281,21 +278,19 @@ async function run(ctx) {
     ttfbP99: s.proxyStream.ttfbP99 - s.directStream.ttfbP99,
     streamP50: s.proxyStream.p50 - s.directStream.p50,
   };
+  /** What a proxy adds to calling the provider directly (JSON and stream, 20 and 1 clients). */
+  const addedBy = (json, stream) => ({
+    p50: s[json].p50 - s.direct.p50,
+    p99: s[json].p99 - s.direct.p99,
+    ttfbP50: s[stream].ttfbP50 - s.directStream.ttfbP50,
+    singleP50: single[json].p50 - single.direct.p50,
+    singleTtfbP50: single[stream].ttfbP50 - single.directStream.ttfbP50,
+  });
   // What the bare pass-through adds: the floor for any proxy on this machine.
-  const floor = {
-    p50: s.bare.p50 - s.direct.p50,
-    p99: s.bare.p99 - s.direct.p99,
-    ttfbP50: s.bareStream.ttfbP50 - s.directStream.ttfbP50,
-    singleP50: single.bare.p50 - single.direct.p50,
-    singleTtfbP50: single.bareStream.ttfbP50 - single.directStream.ttfbP50,
-  };
+  const floor = addedBy('bare', 'bareStream');
   // What a minimal NestJS + ai SDK proxy adds: the floor of the stack the issue prescribes.
   const nestFloor = {
-    p50: s.nestFloor.p50 - s.direct.p50,
-    p99: s.nestFloor.p99 - s.direct.p99,
-    ttfbP50: s.nestFloorStream.ttfbP50 - s.directStream.ttfbP50,
-    singleP50: single.nestFloor.p50 - single.direct.p50,
-    singleTtfbP50: single.nestFloorStream.ttfbP50 - single.directStream.ttfbP50,
+    ...addedBy('nestFloor', 'nestFloorStream'),
     cpuUs: s.nestFloor.serverCpuPerRequestUs,
     streamCpuUs: s.nestFloorStream.serverCpuPerRequestUs,
   };
