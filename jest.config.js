@@ -2,10 +2,10 @@
 const { existsSync } = require('node:fs');
 
 /**
- * Suites that drive Debian's Chromium (test/support/browser.ts). Without it they are left out
- * here, with a warning, rather than skipped inside the file: a suite whose tests are all skipped
- * ends at once, while importing AppModule has started loading AdminJS, and jest then fails on
- * imports made after its environment is gone. `.ci/run` installs Chromium, so CI runs them.
+ * Suites that drive Debian's Chromium (CHROMIUM in test/support/browser.ts). Without it they are
+ * left out here, with a warning, rather than skipped inside the file: a suite whose tests are
+ * all skipped ends at once, while importing AppModule has started loading AdminJS, and jest then
+ * fails on imports made after its environment is gone. `.ci/run` installs Chromium.
  */
 const BROWSER_SUITES = [
   '<rootDir>/test/admin-browser.e2e-spec.ts',

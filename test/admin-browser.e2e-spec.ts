@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { describeInBrowser, launchChromium } from './support/browser';
+import { launchChromium } from './support/browser';
 import { historyOf, newVisitor, sendAs } from './support/chat-client';
 import { ROOT } from './support/paths';
 import { ADMIN, createGptKey, query, sleep, startTestApp, TestApp } from './support/test-app';
@@ -49,7 +49,7 @@ async function seedActivity(t: TestApp) {
 }
 
 /** The back-office in Debian's chromium against a really listening app. */
-describeInBrowser('admin-browser.e2e-spec')('Back-office in a browser', () => {
+describe('Back-office in a browser', () => {
   let t: TestApp;
   let browser: Browser;
   let page: Page;

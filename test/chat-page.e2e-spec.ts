@@ -1,12 +1,12 @@
 import type { Browser, Page } from 'playwright-core';
-import { describeInBrowser, launchChromium } from './support/browser';
+import { launchChromium } from './support/browser';
 import { mockChatReply } from '../src/chat/chat-assistant.service';
 import { bearer, loginAs, startTestApp, TestApp } from './support/test-app';
 
 /** Browser-side expressions as strings: this file is type-checked without the DOM library. */
 const STORED_SESSION_ID = `JSON.parse(localStorage.getItem('passerelle.supportChat')).sessionId`;
 
-describeInBrowser('chat-page.e2e-spec')('The support chat page in headless Chromium', () => {
+describe('The support chat page in headless Chromium', () => {
   let t: TestApp;
   let browser: Browser;
   let page: Page;

@@ -12,12 +12,13 @@ export class HttpMetricsMiddleware implements NestMiddleware {
 
   use(req: Request, res: Response, next: NextFunction): void {
     const start = process.hrtime.bigint();
-    // Nest mounts this middleware as a catch-all route: if req.route is still that one when
-    // the response ends, no controller route matched.
-    const own: unknown = req.route;
+    // Nest mounts module middleware as catch-all routes (this one, the request logger, ...):
+    // if the last route Express matched has the catch-all path, no controller route matched,
+    // whichever middleware was mounted last.
+    const catchAll = (req.route as { path?: unknown } | undefined)?.path;
     res.once('finish', () => {
       const route = req.route as { path?: unknown } | undefined;
-      const matched = route !== own && typeof route?.path === 'string';
+      const matched = typeof route?.path === 'string' && route.path !== catchAll;
       this.metrics.observeRequest(
         req.method,
         matched ? req.baseUrl + String(route.path) : 'unmatched',

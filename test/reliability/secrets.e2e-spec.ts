@@ -1,6 +1,6 @@
 import { sha256Hex } from '../../src/common/crypto';
 import { FakeLlmProviders } from '../support/fake-llm-providers';
-import { freePort, SpawnedServer, startServer, waitUntilReady } from '../support/spawn';
+import { freePort, SpawnedServer, startServer, waitFor, waitUntilReady } from '../support/spawn';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 const ADMIN = { email: 'admin@test.passerelle', password: 'Adm1n-passw0rd-not-in-logs' };
@@ -25,7 +25,11 @@ describe('Reliability: secrets never leak', () => {
       const headers = [...res.headers.entries()].map(([k, v]) => `${k}: ${v}`).join('\n');
       seen.push({ label, text: `${headers}\n\n${text}` });
     }
-    return { status: res.status, json: () => JSON.parse(text) as Record<string, unknown> };
+    return {
+      status: res.status,
+      requestId: res.headers.get('x-request-id'),
+      json: () => JSON.parse(text) as Record<string, unknown>,
+    };
   }
   const json = (token: string, body: unknown): RequestInit => ({
     method: 'POST',
@@ -132,7 +136,9 @@ describe('Reliability: secrets never leak', () => {
     expect(JSON.stringify(llmKeyList.json())).toContain('Leak test');
     await call('metrics', '/metrics', { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } });
     await call('logout', '/api/auth/logout', json(admin, {}));
-    await call('after logout', '/api/auth/me', { headers: { Authorization: `Bearer ${admin}` } });
+    const afterLogout = await call('after logout', '/api/auth/me', {
+      headers: { Authorization: `Bearer ${admin}` },
+    });
 
     const secrets: Record<string, string> = {
       'GPT key': gptKey,
@@ -144,8 +150,23 @@ describe('Reliability: secrets never leak', () => {
       'back-office session cookie': panelCookie.split('=')[1],
       'metrics token': METRICS_TOKEN,
     };
+    // Each answer is one JSON line bound to its request id, its Authorization header redacted
+    // (written once the response has finished: wait for the last one).
+    const requestLine = await waitFor('the request log line', () =>
+      Promise.resolve(
+        server
+          .output()
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .map((l) => JSON.parse(l) as { msg?: string; req?: { id?: string; headers?: object } })
+          .find((l) => l.req?.id === afterLogout.requestId),
+      ),
+    );
+    expect(requestLine).toMatchObject({
+      msg: 'request completed',
+      req: { headers: { authorization: '[Redacted]' } },
+    });
     const output = server.output();
-    expect(output.length).toBeGreaterThan(0); // debug logs were written
     const leaks: string[] = [];
     for (const [name, secret] of Object.entries(secrets)) {
       if (output.includes(secret)) leaks.push(`${name} in the server's logs`);

@@ -52,9 +52,7 @@ export class AppValidationPipe extends ValidationPipe {
     }
     const fields = { ...(result as Record<string, unknown>) };
     const reusable =
-      result instanceof dto &&
-      Object.getPrototypeOf(result) === dto.prototype &&
-      Object.values(fields).every(isPrimitive);
+      Object.getPrototypeOf(result) === dto.prototype && Object.values(fields).every(isPrimitive);
     this.emptyResults.set(dto, reusable ? fields : null);
     return result;
   }

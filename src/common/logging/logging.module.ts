@@ -1,14 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import {
-  Global,
   Inject,
   Injectable,
   MiddlewareConsumer,
   Module,
   NestMiddleware,
   NestModule,
-  RequestMethod,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { LoggerModule, PARAMS_PROVIDER_TOKEN, type Params } from 'nestjs-pino';
@@ -142,12 +140,9 @@ export class HttpLoggerMiddleware implements NestMiddleware {
   }
 }
 
-// Global like nestjs-pino's module it wraps, which keeps its request middleware ahead of the
-// other modules' (HttpMetricsMiddleware reads the route Express matched after its own).
-@Global()
 @Module({ imports: [PinoModule], providers: [HttpLoggerMiddleware] })
 export class LoggingModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpLoggerMiddleware).forRoutes({ path: '*', method: RequestMethod.ALL });
+    consumer.apply(HttpLoggerMiddleware).forRoutes('{*path}');
   }
 }
