@@ -5,7 +5,9 @@ import type { Server } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { GPT_KEY_SECURITY, USER_TOKEN_SECURITY } from './common/auth/auth.decorator';
 import { appConfig, type AppConfig } from './config';
+import { RequestLoggerMiddleware } from './common/logging/logging.module';
 import { OpenApiDocumentStore } from './gpt-schema/openapi-document.store';
+import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 
 /**
  * Everything main.ts applies to the Nest app, shared with the e2e tests so they run the
@@ -20,6 +22,13 @@ export function configureApp(app: NestExpressApplication): AppConfig {
   server.keepAliveTimeout = config.keepAliveTimeoutMs;
   // Node requires the headers timeout to outlast the keep-alive timeout.
   server.headersTimeout = config.keepAliveTimeoutMs + 1_000;
+  // Request id + log line, and HTTP metrics, first: plain Express middleware sees every
+  // request (body-parser errors included) without the per-request route matching that Nest's
+  // module middleware (`forRoutes('{*path}')`) costs.
+  for (const middleware of [RequestLoggerMiddleware, HttpMetricsMiddleware]) {
+    const instance = app.get(middleware);
+    app.use(instance.use.bind(instance));
+  }
   // JSON APIs: no ETag (hashing every body for conditional GETs no client of ours sends).
   app.disable('etag');
   // Every endpoint takes JSON; forms exist only in the back-office, which parses its own.

@@ -1,17 +1,16 @@
-import { Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 
-/** Prometheus metrics; global so any module can record through MetricsService. */
+/**
+ * Prometheus metrics; global so any module can record through MetricsService. configureApp
+ * mounts HttpMetricsMiddleware on every request.
+ */
 @Global()
 @Module({
   controllers: [MetricsController],
-  providers: [MetricsService],
-  exports: [MetricsService],
+  providers: [MetricsService, HttpMetricsMiddleware],
+  exports: [MetricsService, HttpMetricsMiddleware],
 })
-export class MetricsModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes('{*path}');
-  }
-}
+export class MetricsModule {}

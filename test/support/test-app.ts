@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
+import { PasserelleExpressAdapter } from '../../src/common/http/express-adapter';
 import { configureApp } from '../../src/configure-app';
 import { GptKeysService } from '../../src/gpt-keys/gpt-keys.service';
 import type { UserRole } from '../../src/users/entities/user.entity';
@@ -59,7 +60,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   let app: NestExpressApplication | undefined;
   try {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
+    app = moduleRef.createNestApplication<NestExpressApplication>(new PasserelleExpressAdapter(), {
+      bodyParser: false,
+    });
     configureApp(app);
     if (options.listen) await app.listen(0, '127.0.0.1');
     else await app.init();

@@ -1,17 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import {
-  Inject,
-  Injectable,
-  MiddlewareConsumer,
-  Module,
-  NestMiddleware,
-  NestModule,
-} from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
+import { Inject, Injectable, Module, NestMiddleware } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { LoggerModule, PARAMS_PROVIDER_TOKEN, type Params } from 'nestjs-pino';
-import { pino, type Logger } from 'pino';
-import { pinoHttp, type HttpLogger, type Options as HttpLoggerOptions } from 'pino-http';
+import { pino, type Logger, type LoggerOptions } from 'pino';
 import { appConfig } from '../../config';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
@@ -41,108 +34,91 @@ export function requestId(req: IncomingMessage, res: ServerResponse): string {
   return id;
 }
 
-const noop = () => undefined;
-
-/**
- * A child logger made on first use: its bindings are only serialized (and redacted) when a
- * line at an enabled level is written. pino-http makes a child bound to the request for every
- * request, which serializes, redacts and stringifies the request even when nothing is logged
- * (LOG_LEVEL=warn and a 2xx answer); `npm run bench` (gpt-devis) shows that cost.
- */
-function lazyChild(parent: Logger, bindings: pino.Bindings): Logger {
-  let real: Logger | undefined;
-  return new Proxy(parent, {
-    get(_target, prop) {
-      if (
-        real === undefined &&
-        typeof prop === 'string' &&
-        prop in parent.levels.values &&
-        !parent.isLevelEnabled(prop)
-      ) {
-        return noop;
-      }
-      real ??= parent.child(bindings);
-      const value: unknown = Reflect.get(real, prop, real);
-      return typeof value === 'function' ? (value as () => unknown).bind(real) : value;
+/** The pino options of every logger of the app: level, redaction, request serializers. */
+export function loggerOptions(level: string): LoggerOptions {
+  return {
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
+    serializers: {
+      req: (req: IncomingMessage & { id: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: req.url?.replace(SECRET_QUERY, '$1[Redacted]'),
+        headers: req.headers,
+      }),
+      res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
     },
-  });
+  };
 }
 
-/** `logger`, whose children without options of their own are lazy (see lazyChild). */
-export function withLazyChildren(logger: Logger): Logger {
-  return new Proxy(logger, {
-    get(target, prop) {
-      if (prop === 'child') {
-        return (bindings: pino.Bindings, options?: pino.ChildLoggerOptions) =>
-          options ? withLazyChildren(target.child(bindings, options)) : lazyChild(target, bindings);
-      }
-      const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
-    },
-  });
+/** Paths answered but not logged (probes hit them every few seconds). */
+const UNLOGGED_PREFIX = '/health';
+
+type LoggedRequest = IncomingMessage & { id: string };
+
+/**
+ * The request log: gives every request its id (`X-Request-Id`, `req.id`) and writes one line
+ * per answer, in pino-http's shape (`req`, `res`, `responseTime`; `request completed`, or
+ * `request aborted` when the client left first, at info; `request errored` at error for a
+ * 5xx), with the same serializers and redaction as every other line.
+ *
+ * Ours rather than pino-http: pino-http hangs a child logger, two arrays and three listeners on
+ * every request and builds the line's objects even when its level is off (LOG_LEVEL=warn and a
+ * 2xx). Measured with `npm run bench` (gpt-devis) that was ~10 % of the server's CPU per devis
+ * read; this is one `close` listener and nothing built unless the line is written. Nor
+ * nestjs-pino's own middleware: it runs every request inside an AsyncLocalStorage so that
+ * `Logger` calls made during the request carry the request, and on Node 20 that store turns on
+ * promise hooks for every promise of the process (~8 % of an LLM proxy call, whose SDK makes
+ * hundreds). Lines written by services therefore carry no request binding; the error lines of
+ * AllExceptionsFilter name the requestId themselves.
+ */
+@Injectable()
+export class RequestLoggerMiddleware implements NestMiddleware {
+  private readonly logger: Logger;
+
+  constructor(@Inject(PARAMS_PROVIDER_TOKEN) params: Params) {
+    this.logger = (params.pinoHttp as { logger: Logger }).logger;
+  }
+
+  use(req: IncomingMessage, res: ServerResponse, next: () => void): void {
+    (req as LoggedRequest).id = requestId(req, res);
+    if (!(req.url ?? '').startsWith(UNLOGGED_PREFIX)) {
+      const start = performance.now();
+      // 'close' comes after 'finish' for an answered request, and alone for an aborted one.
+      res.once('close', () => this.answered(req as LoggedRequest, res, start));
+    }
+    next();
+  }
+
+  private answered(req: LoggedRequest, res: ServerResponse, start: number): void {
+    const failed = res.statusCode >= 500;
+    const level = failed ? 'error' : 'info';
+    if (!this.logger.isLevelEnabled(level)) return;
+    const responseTime = Math.round(performance.now() - start);
+    const message = failed
+      ? 'request errored'
+      : res.writableFinished && !req.readableAborted
+        ? 'request completed'
+        : 'request aborted';
+    this.logger[level]({ req, res, responseTime }, message);
+  }
 }
 
 const PinoModule = LoggerModule.forRootAsync({
   inject: [appConfig.KEY],
-  useFactory: (app: ConfigType<typeof appConfig>) => {
-    const options = {
-      level: app.logLevel,
-      redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
-      serializers: {
-        req: (req: {
-          id: string;
-          method: string;
-          url: string;
-          headers: Record<string, unknown>;
-        }) => ({
-          id: req.id,
-          method: req.method,
-          url: req.url?.replace(SECRET_QUERY, '$1[Redacted]'),
-          headers: req.headers,
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    };
-    return {
-      // Only the loggers: the request middleware is ours (HttpLoggerMiddleware below).
-      useExisting: true,
-      forRoutes: [],
-      pinoHttp: {
-        ...options,
-        // Also the logger of log lines written outside requests.
-        logger: withLazyChildren(pino(options)),
-        genReqId: requestId,
-        autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
-      },
-    };
-  },
+  useFactory: (app: ConfigType<typeof appConfig>) => ({
+    // Only the loggers: the request middleware is ours (RequestLoggerMiddleware above).
+    useExisting: true,
+    forRoutes: [],
+    // Also the logger of log lines written outside requests.
+    pinoHttp: { logger: pino(loggerOptions(app.logLevel)) },
+  }),
 });
 
-/**
- * pino-http on every route: request id (X-Request-Id), `req.log`, one line per answer (error
- * for a 5xx, else info; /health not logged). nestjs-pino's own request middleware is left
- * out on purpose: it runs every request inside an AsyncLocalStorage so that `Logger` calls made
- * during the request carry the request, and on Node 20 that store turns on promise hooks for
- * every promise of the process — about 8 % of the CPU of an LLM proxy call, whose SDK makes
- * hundreds (`npm run bench`, llm-proxy). Lines written by services therefore carry no request
- * binding; the error lines of AllExceptionsFilter name the requestId themselves.
- */
-@Injectable()
-export class HttpLoggerMiddleware implements NestMiddleware {
-  private readonly handle: HttpLogger;
-
-  constructor(@Inject(PARAMS_PROVIDER_TOKEN) params: Params) {
-    this.handle = pinoHttp(params.pinoHttp as HttpLoggerOptions);
-  }
-
-  use(req: IncomingMessage, res: ServerResponse, next: () => void): void {
-    this.handle(req, res, next);
-  }
-}
-
-@Module({ imports: [PinoModule], providers: [HttpLoggerMiddleware] })
-export class LoggingModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpLoggerMiddleware).forRoutes('{*path}');
-  }
-}
+/** The app's loggers; configureApp mounts RequestLoggerMiddleware ahead of everything else. */
+@Module({
+  imports: [PinoModule],
+  providers: [RequestLoggerMiddleware],
+  exports: [RequestLoggerMiddleware],
+})
+export class LoggingModule {}
