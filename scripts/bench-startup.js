@@ -5,6 +5,7 @@
 //   RUNS          start-ups to time (default 3; the first also bundles components and migrates)
 'use strict';
 const { machine, writeResults } = require('../bench/lib/report');
+const { productionNodeFlags } = require('../bench/lib/server');
 const { spawn } = require('node:child_process');
 const { existsSync, mkdtempSync, readFileSync, rmSync } = require('node:fs');
 const { createServer } = require('node:net');
@@ -51,7 +52,7 @@ async function startOnce(env) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [ENTRY], {
+  const child = spawn(process.execPath, [...productionNodeFlags(), ENTRY], {
     cwd: ROOT,
     env: { ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -32,18 +32,20 @@ import { UsersModule } from './users/users.module';
     CommonModule,
     MetricsModule,
     ObservabilityModule,
+    // Express tries routes in the order they were registered, which is this order: the
+    // high-rate traffic first (GPT Actions, chat visitors polling every 2 s), the rest after.
+    GptKeysModule,
+    GptAnalysesModule,
+    ChatModule,
     HealthModule,
     UsersModule,
     AuthModule,
-    GptKeysModule,
     DevisModule,
-    GptAnalysesModule,
     GptSchemaModule,
     LlmProvidersModule,
     LlmUsageModule,
     LlmTemplatesModule,
     FeedbackModule,
-    ChatModule,
     AdminPanelModule.forRootAsync(),
   ],
 })

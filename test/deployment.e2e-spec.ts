@@ -12,6 +12,13 @@ import { ROOT } from './support/paths';
 
 const DOCKER = join(ROOT, 'docker');
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
+/**
+ * The production command, `npm start`: the Dockerfile, compose and Kubernetes run exactly it
+ * (node flags included), so what is measured and tested locally is what is deployed.
+ */
+const START = (
+  JSON.parse(read('package.json')) as { scripts: { start: string } }
+).scripts.start.split(' ');
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -125,7 +132,9 @@ describe('deployment files (docker/)', () => {
       expect(users[users.length - 1]).not.toMatch(/^USER (root|0)(:|$)/);
       const health = instructions.find((l) => l.startsWith('HEALTHCHECK '));
       expect(health).toMatch(/CMD \["node", "-e", .*\/health\/live/);
-      expect(instructions[instructions.length - 1]).toBe('CMD ["node", "dist/src/main.js"]');
+      expect(instructions[instructions.length - 1]).toBe(
+        `CMD [${START.map((arg) => JSON.stringify(arg)).join(', ')}]`,
+      );
     });
 
     it('builds the AdminJS bundle into ADMIN_JS_TMP_DIR at image build', () => {
@@ -158,7 +167,8 @@ describe('deployment files (docker/)', () => {
       const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
       expect(pkg.scripts['db:migrate']).toBe('node scripts/cli.js db:migrate');
       expect(read('scripts/cli.js')).toContain("join(root, 'dist', 'src', 'cli', 'main.js')");
-      expect(pkg.scripts.start).toBe('node dist/src/main.js');
+      expect(START[0]).toBe('node');
+      expect(START[START.length - 1]).toBe('dist/src/main.js');
     });
   });
 
@@ -178,7 +188,7 @@ describe('deployment files (docker/)', () => {
       expect(services.redis.image).toMatch(/^redis:7/);
       expect(services.migrate.command).toEqual(['node', 'dist/src/cli/main.js', 'db:migrate']);
       expect(services.migrate.restart).toBe('no');
-      expect(services.app.command).toEqual(['node', 'dist/src/main.js']);
+      expect(services.app.command).toEqual(START);
       for (const name of ['app', 'migrate']) {
         expect(services[name].env_file).toBe('.env');
         expect(services[name].build.dockerfile).toBe('docker/Dockerfile');
@@ -238,6 +248,10 @@ describe('deployment files (docker/)', () => {
     const pod = deployment.spec.template.spec as Obj;
     const container = pod.containers[0] as Obj;
     const config = k8s.get('ConfigMap')!.data as Record<string, string>;
+
+    it('runs the production command', () => {
+      expect(container.command).toEqual(START);
+    });
 
     it('probes readiness on /health/ready and liveness on /health/live, on the app port', () => {
       const port = container.ports.find((p: Obj) => p.name === 'http');

@@ -3,7 +3,9 @@
 // GET /api/chat/history every 2 s with their cursor while a writer keeps adding messages
 // (goal: p99 ≤ 20 ms), the EXPLAIN of the history query (goal: no Seq Scan on chat_messages),
 // and the mock reply round trip of POST /api/chat/message (goal: p50 ≤ 15 ms).
+const { fork } = require('node:child_process');
 const http = require('node:http');
+const path = require('node:path');
 const { machineCpuMs, processCpuMs } = require('../lib/load');
 const { fmt } = require('../lib/report');
 
@@ -19,6 +21,7 @@ const SENDERS = 4;
 const GOALS = { pollP99Ms: 20, messageP50Ms: 15 };
 /** Cores used by other processes (not the server, not this load) above which a run is flagged. */
 const DISTURBED_CPU = 0.3;
+const POLLERS = path.join(__dirname, '..', 'lib', 'chat-pollers.js');
 
 // The chat's per-IP and per-session limits (10 messages, 100 reads a minute) would throttle a
 // thousand clients coming from one address: raised through their configuration for the bench
@@ -29,7 +32,6 @@ for (const name of ['CHAT_MESSAGE_LIMIT', 'CHAT_READ_LIMIT', 'CHAT_CREATE_SESSIO
 process.env.CHAT_MOCK_MODE ??= 'true';
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One request; resolves { status, body, ms } (ms: request start to last byte). */
 function request(baseUrl, method, path, { headers = {}, body } = {}) {
@@ -124,67 +126,43 @@ async function explainHistory(db, session) {
   return { plan, rows: count[0].n, seqScan: /Seq Scan on chat_messages/.test(plan) };
 }
 
-/** Every client polls every POLL_MS with its cursor; a writer posts WRITES_PER_S messages. */
-async function poll(ctx, sessions, ms, record) {
-  const base = ctx.server.baseUrl;
-  const end = Date.now() + ms;
-  const result = { latencies: [], statuses: {}, errors: 0, skipped: 0, newMessages: 0, writes: 0 };
-  const count = (status) => (result.statuses[status] = (result.statuses[status] ?? 0) + 1);
-
-  const client = async (s) => {
-    await sleep(Math.random() * POLL_MS);
-    let busy = false;
-    for (let next = Date.now(); next < end; next += POLL_MS) {
-      await sleep(Math.max(0, next - Date.now()));
-      if (Date.now() >= end) break;
-      if (busy) {
-        result.skipped++;
-        continue;
-      }
-      busy = true;
-      try {
-        const res = await request(
-          base,
-          'GET',
-          `/api/chat/history?sessionId=${s.id}&after=${s.cursor}`,
-          {
-            headers: { 'x-chat-token': s.token },
-          },
-        );
-        count(res.status);
-        if (record) result.latencies.push(res.ms);
-        if (res.status === 200) {
-          const body = JSON.parse(res.body);
-          if (body.messages.length > 0) {
-            s.cursor = body.messages[body.messages.length - 1].sequence;
-            result.newMessages += body.messages.length;
-          }
-        }
-      } catch {
-        result.errors++;
-      } finally {
-        busy = false;
-      }
-    }
+/**
+ * The pollers and the writer run in their own process (bench/lib/chat-pollers.js), so that the
+ * bench process's own pauses do not count as server latency. Resolves { poll(ms, record), stop() }.
+ */
+async function startPollers(ctx, sessions) {
+  // A small heap with a roomy young generation and no GC helper threads: the generator itself
+  // then rarely stops (its loop delay is reported with the results).
+  const child = fork(POLLERS, [], {
+    execArgv: ['--single-threaded-gc', '--max-semi-space-size=32'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const ask = (message) =>
+    new Promise((resolve, reject) => {
+      const onExit = (code) => reject(new Error(`the chat pollers exited (${code})`));
+      child.once('exit', onExit);
+      child.once('message', (reply) => {
+        child.removeListener('exit', onExit);
+        resolve(reply);
+      });
+      child.send(message);
+    });
+  await ask({
+    cmd: 'init',
+    baseUrl: ctx.server.baseUrl,
+    sessions,
+    pollMs: POLL_MS,
+    writesPerS: WRITES_PER_S,
+  });
+  return {
+    pid: child.pid,
+    poll: (ms, record) => ask({ cmd: 'poll', ms, record }),
+    async stop() {
+      if (child.exitCode === null) child.send({ cmd: 'exit' });
+      await exited;
+    },
   };
-  const writer = async () => {
-    while (Date.now() < end) {
-      const s = sessions[Math.floor(Math.random() * sessions.length)];
-      try {
-        const res = await request(base, 'POST', '/api/chat/message', {
-          headers: { 'x-chat-token': s.token },
-          body: { sessionId: s.id, message: `Any news about my quote? (${result.writes})` },
-        });
-        count(`message ${res.status}`);
-        result.writes++;
-      } catch {
-        result.errors++;
-      }
-      await sleep(1000 / WRITES_PER_S);
-    }
-  };
-  await Promise.all([...sessions.map(client), writer()]);
-  return result;
 }
 
 /** SENDERS clients each post messages back to back to their own session (mock replies). */
@@ -214,18 +192,23 @@ async function messageRoundTrip(ctx, sessions, ms) {
   return result;
 }
 
-/** Runs `work` and adds the CPU (cores) used meanwhile by the server, this process and the rest. */
-async function withCpu(serverPid, work) {
+/**
+ * Runs `work` and adds the CPU (cores) used meanwhile by the server, the load (this process and
+ * the load generator's, `loadPid`) and the rest.
+ */
+async function withCpu(serverPid, work, loadPid = null) {
   const started = Date.now();
   const server0 = processCpuMs(serverPid);
   const machine0 = machineCpuMs();
   const own0 = process.cpuUsage();
+  const generator0 = loadPid === null ? 0 : (processCpuMs(loadPid) ?? 0);
   const result = await work();
   const wallMs = Date.now() - started;
   const own = process.cpuUsage(own0);
   const serverMs = server0 === null ? null : processCpuMs(serverPid) - server0;
   const machineMs = machine0 === null ? null : machineCpuMs() - machine0;
-  const ownMs = (own.user + own.system) / 1000;
+  const generatorMs = loadPid === null ? 0 : (processCpuMs(loadPid) ?? generator0) - generator0;
+  const ownMs = (own.user + own.system) / 1000 + generatorMs;
   result.cpu = {
     server: serverMs === null ? null : serverMs / wallMs,
     load: ownMs / wallMs,
@@ -251,9 +234,15 @@ async function run(ctx) {
   if (explain.seqScan) problems.push('the history query plan has a Seq Scan on chat_messages');
 
   log(`  polling warm-up ${WARMUP_MS / 1000} s, then ${options.duration} s measured`);
-  await poll(ctx, sessions, WARMUP_MS, false);
+  const pollers = await startPollers(ctx, sessions);
   const seconds = Math.max(options.duration, 4);
-  const polled = await withCpu(ctx.server.pid, () => poll(ctx, sessions, seconds * 1000, true));
+  let polled;
+  try {
+    await pollers.poll(WARMUP_MS, false);
+    polled = await withCpu(ctx.server.pid, () => pollers.poll(seconds * 1000, true), pollers.pid);
+  } finally {
+    await pollers.stop();
+  }
   const pollStats = stats(polled.latencies);
   if (non2xx(polled.statuses) > 0 || polled.errors > 0) {
     problems.push(`polling: ${JSON.stringify(polled.statuses)}, ${polled.errors} errors`);
@@ -300,6 +289,8 @@ function summary(r) {
     `[${r.mode.id}] CPU while polling: server ${fmt.pct(r.poll.cpu.server)}, load ${fmt.pct(r.poll.cpu.load)}, ` +
       `other processes ${fmt.pct(r.poll.cpu.other)} of a core` +
       (r.disturbed ? ' (DISTURBED: figures inconclusive)' : ''),
+    `[${r.mode.id}] load generator's own event-loop delay: p99 ${fmt.ms(r.poll.generator.loopDelayP99Ms)} ms, ` +
+      `max ${fmt.ms(r.poll.generator.loopDelayMaxMs)} ms`,
     ...r.problems.map((p) => `[${r.mode.id}] PROBLEM: ${p}`),
   ];
 }
@@ -317,7 +308,9 @@ function render(results, meta) {
       `${meta.redisVersion ? `, Redis ${meta.redisVersion}` : ''}. Each session starts with ${SEEDED_MESSAGES} ` +
       `messages; while the clients poll, a writer posts ${WRITES_PER_S} messages/s (each with its mock reply) ` +
       `to random sessions, so cursors move. ${WARMUP_MS / 1000} s of polling warm-up are not measured. ` +
-      `The load generator (plain node:http, keep-alive, 64 sockets) runs in the bench process on the same cores. ` +
+      `The pollers and the writer run in a load-generator process of their own ([lib/chat-pollers.js](lib/chat-pollers.js): ` +
+      `plain node:http, keep-alive, 64 sockets, one timer walking the clients in phase order) on the same cores; ` +
+      `its own event-loop delay is measured, since any pause of it would count as latency. ` +
       `Chat limits raised for the bench (CHAT_READ_LIMIT, CHAT_MESSAGE_LIMIT, CHAT_CREATE_SESSION_LIMIT = 1,000,000), CHAT_MOCK_MODE=true.`,
     '',
     '| Mode | Route | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | goal |',
@@ -337,7 +330,8 @@ function render(results, meta) {
         `the previous one of that client was still running. CPU (share of one core) while polling: ` +
         `server ${fmt.pct(r.poll.cpu.server)}, load generator ${fmt.pct(r.poll.cpu.load)}, other processes ` +
         `${fmt.pct(r.poll.cpu.other)}; while sending: server ${fmt.pct(r.send.cpu.server)}, other ` +
-        `${fmt.pct(r.send.cpu.other)}.` +
+        `${fmt.pct(r.send.cpu.other)}. The load generator's own event-loop delay while polling: ` +
+        `p99 ${fmt.ms(r.poll.generator.loopDelayP99Ms)} ms, max ${fmt.ms(r.poll.generator.loopDelayMaxMs)} ms.` +
         (r.disturbed
           ? ' **Disturbed run:** other processes competed for the cores; the latencies are inconclusive, prefer a rerun on a quiet machine.'
           : '') +

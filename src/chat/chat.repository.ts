@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { pgPool } from '../database/pg-pool';
 import type { ChatMessageRole } from './entities/chat-message.entity';
 import type { ChatSessionStatus } from './entities/chat-session.entity';
 
@@ -96,12 +97,15 @@ export class ChatRepository {
     });
   }
 
-  /** The session if this user or visitor token owns it; null otherwise (also when unknown). */
+  /**
+   * The session if this user or visitor token owns it; null otherwise (also when unknown).
+   * Every chat call starts here (polls every 2 s per visitor): on the pg pool directly.
+   */
   async findOwned(
     sessionId: string,
     owner: { userId: string | null; visitorTokenHash: string | null },
   ): Promise<ChatSessionState | null> {
-    const rows = await this.db.query<ChatSessionState[]>(
+    const { rows } = await pgPool(this.db).query<ChatSessionState>(
       `SELECT ${STATE_COLUMNS} FROM chat_sessions
         WHERE id = $1 AND (user_id = $2 OR visitor_token_hash = $3)`,
       [sessionId, owner.userId, owner.visitorTokenHash],
@@ -160,13 +164,17 @@ export class ChatRepository {
     });
   }
 
-  /** Messages after the cursor, oldest first: an index range scan on (session_id, sequence). */
-  messagesAfter(sessionId: string, after: number, limit: number): Promise<ChatMessageRow[]> {
-    return this.db.query<ChatMessageRow[]>(
+  /**
+   * Messages after the cursor, oldest first: an index range scan on (session_id, sequence).
+   * On the polling path: on the pg pool directly.
+   */
+  async messagesAfter(sessionId: string, after: number, limit: number): Promise<ChatMessageRow[]> {
+    const { rows } = await pgPool(this.db).query<ChatMessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM chat_messages
         WHERE session_id = $1 AND sequence > $2 ORDER BY sequence LIMIT $3`,
       [sessionId, after, limit],
     );
+    return rows;
   }
 
   /** The newest conversational turns before `beforeSequence`, oldest first (LLM context). */

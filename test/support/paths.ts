@@ -6,6 +6,18 @@ export const ROOT = join(__dirname, '..', '..');
 export const CLI_ENTRY = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 export const SERVER_ENTRY = join(ROOT, 'dist', 'src', 'main.js');
 
+/**
+ * The production command's node arguments and entry (package.json `start`, which the Dockerfile
+ * and the Kubernetes manifests repeat), so spawned servers run as deployed.
+ */
+export const SERVER_ARGV: string[] = (() => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const argv = pkg.scripts.start.split(/\s+/);
+  return [...argv.slice(1, argv.indexOf('dist/src/main.js')), SERVER_ENTRY];
+})();
+
 const pgliteVersion = (
   JSON.parse(
     readFileSync(join(ROOT, 'node_modules/@electric-sql/pglite/package.json'), 'utf8'),

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { APP_VARS, CLI_ENTRY, SERVER_ENTRY } from './paths';
+import { APP_VARS, CLI_ENTRY, SERVER_ARGV } from './paths';
 
 /**
  * The environment of a spawned CLI or server: NODE_ENV=test (so .env files are ignored),
@@ -83,9 +83,12 @@ export interface SpawnedServer {
   kill(): Promise<void>;
 }
 
-/** Starts `node dist/src/main.js` on 127.0.0.1:`port` with exactly `vars` (plus childEnv's). */
+/**
+ * Starts the production command (`node … dist/src/main.js`) on 127.0.0.1:`port` with exactly
+ * `vars` (plus childEnv's).
+ */
 export function startServer(vars: Record<string, string>, port: number): SpawnedServer {
-  const child = spawn(process.execPath, [SERVER_ENTRY], {
+  const child = spawn(process.execPath, SERVER_ARGV, {
     env: childEnv({ ...vars, PORT: String(port) }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
