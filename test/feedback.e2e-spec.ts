@@ -73,6 +73,16 @@ describe('Feedback: public form, staff triage, bug webhook', () => {
     expect(String(row.message)).not.toMatch(/[<>]/);
   });
 
+  it('takes null for an optional field as "not given"', async () => {
+    const res = await t
+      .http()
+      .post('/api/feedback')
+      .send({ type: 'comment', message: 'Merci', page: null, email: null, rating: null })
+      .expect(201);
+    const [row] = await query(t, 'SELECT * FROM feedback WHERE id = $1', [res.body.id]);
+    expect(row).toMatchObject({ message: 'Merci', page: null, email: null, rating: null });
+  });
+
   it.each([
     ['an unknown type', { type: 'praise', message: 'x' }, 'type'],
     ['no message', { type: 'bug' }, 'message'],

@@ -187,5 +187,29 @@ describe('LlmProviders: usage log aggregates and prompt templates', () => {
       const list = await t.http().get('/api/llm/templates').set(bearer(alice.token)).expect(200);
       expect(list.body).toEqual([]);
     });
+
+    it('takes a null description as none, on create and to clear it', async () => {
+      const created = await t
+        .http()
+        .post('/api/llm/templates')
+        .set(bearer(alice.token))
+        .send({ name: 'Sans description', description: null, content: 'Bonjour' })
+        .expect(201);
+      expect(created.body.description).toBeNull();
+      const described = await t
+        .http()
+        .patch(`/api/llm/templates/${created.body.id}`)
+        .set(bearer(alice.token))
+        .send({ description: 'Une <b>description</b>' })
+        .expect(200);
+      expect(described.body.description).toBe('Une description');
+      const cleared = await t
+        .http()
+        .patch(`/api/llm/templates/${created.body.id}`)
+        .set(bearer(alice.token))
+        .send({ description: null })
+        .expect(200);
+      expect(cleared.body.description).toBeNull();
+    });
   });
 });

@@ -38,6 +38,14 @@ export function toPlainText(raw: string): string {
   return stripControls(text.normalize('NFC')).trim();
 }
 
+/**
+ * An optional text field: null when absent, sent as null (class-validator's @IsOptional lets
+ * null through), or empty once cleaned.
+ */
+export function optionalPlainText(raw: string | null | undefined): string | null {
+  return raw === undefined || raw === null ? null : toPlainText(raw) || null;
+}
+
 function stripControls(text: string): string {
   return text.replace(/\r\n?/g, '\n').replace(CONTROL_CHARS, '');
 }

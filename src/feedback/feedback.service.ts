@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { textLength, toPlainText } from '../common/plain-text';
+import { optionalPlainText, textLength, toPlainText } from '../common/plain-text';
 import { DomainException } from '../common/errors/domain.exception';
 import { RateLimitStorage } from '../common/rate-limit/rate-limit.storage';
 import { isUuid } from '../common/text';
@@ -56,7 +56,7 @@ export class FeedbackService {
     if (problems.length > 0) {
       throw new DomainException('VALIDATION_FAILED', 'Invalid feedback', problems);
     }
-    const page = dto.page === undefined ? null : toPlainText(dto.page) || null;
+    const page = optionalPlainText(dto.page);
     const toWebhook = dto.type === 'bug' && this.webhook.enabled;
     const saved = await this.repo.insert({
       type: dto.type,

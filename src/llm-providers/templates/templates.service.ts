@@ -4,7 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/principal';
 import { DomainException } from '../../common/errors/domain.exception';
-import { toPlainText } from '../../common/plain-text';
+import { optionalPlainText, toPlainText } from '../../common/plain-text';
 import { LlmPromptTemplateEntity } from '../entities/llm-prompt-template.entity';
 import { renderTemplate } from './template-render';
 import { CreateTemplateDto, UpdateTemplateDto } from './template.dto';
@@ -32,7 +32,7 @@ export class TemplatesService {
       this.repo.insert({
         userId: user.id,
         name: plain('name', dto.name),
-        description: dto.description === undefined ? null : toPlainText(dto.description) || null,
+        description: optionalPlainText(dto.description),
         content: plain('content', dto.content),
       }),
     ).then((r) => r.identifiers[0] as { id: string });
@@ -47,7 +47,7 @@ export class TemplatesService {
         {
           ...(dto.name !== undefined && { name: plain('name', dto.name) }),
           ...(dto.description !== undefined && {
-            description: toPlainText(dto.description) || null,
+            description: optionalPlainText(dto.description),
           }),
           ...(dto.content !== undefined && { content: plain('content', dto.content) }),
         },
