@@ -10,6 +10,7 @@ const { stopActiveRun } = require('./lib/load');
 const { readOptions, reproduceCommand } = require('./lib/options');
 const pg = require('./lib/postgres');
 const { machine, writeResults } = require('./lib/report');
+const { createServiceProbe, localRedisPid } = require('./lib/services');
 const {
   ensureBuilt,
   freePort,
@@ -54,7 +55,11 @@ async function connectRedis(url) {
   try {
     await redis.connect();
     const info = await redis.info('server');
-    return { client: redis, version: /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown' };
+    return {
+      client: redis,
+      version: /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown',
+      pid: await localRedisPid(redis, url),
+    };
   } catch (err) {
     redis.disconnect();
     throw new Error(`Redis at BENCH_REDIS_URL not reachable: ${err.message}`);
@@ -63,6 +68,13 @@ async function connectRedis(url) {
 
 /** Runs every scenario against one server instance; returns their results by scenario id. */
 async function runMode(mode, { scenarios, options, database, admin, build, redis, cleanup }) {
+  // PostgreSQL and (in this mode) Redis serve the measured requests: their CPU is not "other".
+  const services = createServiceProbe({
+    admin,
+    dbName: database.name,
+    pgUrl: options.pgUrl,
+    redisPid: mode.redisUrl ? (redis?.pid ?? null) : null,
+  });
   const env = serverEnv({
     databaseUrl: database.url,
     port: await freePort(),
@@ -89,12 +101,15 @@ async function runMode(mode, { scenarios, options, database, admin, build, redis
     db,
     admin,
     dbName: database.name,
+    services,
     log,
     cli: (args) => runCli(args, { build, env }),
     /** Redis keeps a key's hourly counter for an hour: remove it once measured. */
     forgetRateLimit: mode.redisUrl
       ? (keyId) =>
-          redis.del(`rl:gpt-key:${keyId}`).catch((err) => log(`warning: Redis DEL: ${err.message}`))
+          redis.client
+            .del(`rl:gpt-key:${keyId}`)
+            .catch((err) => log(`warning: Redis DEL: ${err.message}`))
       : null,
   };
   const results = new Map();
@@ -144,7 +159,7 @@ async function main() {
 
     const byScenario = new Map(scenarios.map((s) => [s.id, []]));
     for (const mode of modes(options)) {
-      const context = { scenarios, options, database, admin, build, redis: redis?.client, cleanup };
+      const context = { scenarios, options, database, admin, build, redis, cleanup };
       const results = await runMode(mode, context);
       for (const [id, result] of results) byScenario.get(id).push(result);
     }

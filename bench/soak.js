@@ -20,6 +20,7 @@ const {
   ensureBuilt,
   freePort,
   runCli,
+  serverCommand,
   serverEnv,
   snapshotBuild,
   startServer,
@@ -472,7 +473,7 @@ function render(r, meta) {
     `Run ${meta.date} on ${m.cores} CPUs (${m.cpuModel}), ${m.memoryGiB.toFixed(1)} GiB RAM, ${m.os}; ` +
       `Node ${m.node}; PostgreSQL ${meta.pgVersion}; rate-limit counters ` +
       `${meta.redisVersion ? `in Redis ${meta.redisVersion}` : 'in memory (REDIS_URL unset)'}. ` +
-      'Server: `node dist/src/main.js`, NODE_ENV=production, LOG_LEVEL=warn, a throwaway database; ' +
+      `Server: \`${serverCommand(o.serverNodeArgs)}\`, NODE_ENV=production, LOG_LEVEL=warn, a throwaway database; ` +
       'LLM calls go to a loopback OpenAI-wire provider ([lib/fake-openai-server.js](lib/fake-openai-server.js), ' +
       'its own process) through OPENAI_BASE_URL; CHAT_MOCK_MODE=true and the chat limits raised ' +
       `(${fmt.int(Number(CHAT_LIMIT))}); a GPT key limited to ${fmt.int(GPT_RATE_LIMIT)}/h. ` +

@@ -5,7 +5,7 @@
 //   RUNS          start-ups to time (default 3; the first also bundles components and migrates)
 'use strict';
 const { machine, writeResults } = require('../bench/lib/report');
-const { productionNodeFlags } = require('../bench/lib/server');
+const { productionNodeFlags, serverCommand } = require('../bench/lib/server');
 const { spawn } = require('node:child_process');
 const { existsSync, mkdtempSync, readFileSync, rmSync } = require('node:fs');
 const { createServer } = require('node:net');
@@ -142,7 +142,7 @@ async function main() {
   const section = [
     '## Start-up with the back-office',
     '',
-    `Goal: the server (\`node dist/src/main.js\`, NODE_ENV=production, with the AdminJS back-office) ` +
+    `Goal: the server (\`${serverCommand()}\`, NODE_ENV=production, with the AdminJS back-office) ` +
       `answers \`/health/ready\` ≤ ${GOAL_MS} ms after it is started, on PostgreSQL; idle RSS reported; ` +
       `API responses outside /admin carry no session cookie.`,
     '',

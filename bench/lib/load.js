@@ -44,12 +44,15 @@ function stopActiveRun() {
  * exactly `amount` requests. Keeps every latency so runs can be merged exactly, except each
  * connection's first response: autocannon opens all connections at once, and a saturated
  * server admits them one event-loop turn at a time, so those wait up to ~0.7 s here (plain
- * Express does the same). In short alternating runs they would make up the p99.
+ * Express does the same). In short alternating runs they would make up the p99. With
+ * `services` (bench/lib/services.js), the CPU PostgreSQL and Redis used meanwhile is measured
+ * and left out of "other".
  */
-async function fire(target, { duration, amount, connections, pipelining, serverPid }) {
+async function fire(target, { duration, amount, connections, pipelining, serverPid, services }) {
   const latencies = [];
   const firstLatencies = [];
   const seen = new Set();
+  const services0 = services ? await services.snapshot() : null;
   const serverCpu0 = processCpuMs(serverPid);
   const machineCpu0 = machineCpuMs();
   const loadCpu0 = process.cpuUsage();
@@ -75,6 +78,9 @@ async function fire(target, { duration, amount, connections, pipelining, serverP
   const machineCpuMsUsed = delta(machineCpu0, machineCpuMs());
   const loadCpu = process.cpuUsage(loadCpu0);
   const loadCpuMs = (loadCpu.user + loadCpu.system) / 1000;
+  const { pgMs = null, redisMs = null } = services
+    ? services.delta(services0, await services.snapshot())
+    : {};
   return {
     route: target.route,
     seconds: result.duration,
@@ -92,11 +98,14 @@ async function fire(target, { duration, amount, connections, pipelining, serverP
     firstLatencies,
     serverCpuMs,
     loadCpuMs,
+    /** PostgreSQL's backends and Redis serving the run (`services`, bench/lib/services.js). */
+    pgCpuMs: pgMs,
+    redisCpuMs: redisMs,
     /** CPU used by everything else on the machine (other builds and tests compete too). */
     otherCpuMs:
       machineCpuMsUsed === null || serverCpuMs === null
         ? null
-        : Math.max(0, machineCpuMsUsed - serverCpuMs - loadCpuMs),
+        : Math.max(0, machineCpuMsUsed - serverCpuMs - loadCpuMs - (pgMs ?? 0) - (redisMs ?? 0)),
   };
 }
 
@@ -181,6 +190,12 @@ function summarize(runs) {
       ? (sum((r) => r.serverCpuMs) * 1000) / sum((r) => r.completed)
       : null,
     loadCpu: share('loadCpuMs'),
+    pgCpu: share('pgCpuMs'),
+    /** PostgreSQL backends' CPU time per request (µs), or null when unknown. */
+    pgCpuPerRequestUs: runs.every((r) => r.pgCpuMs !== null)
+      ? (sum((r) => r.pgCpuMs) * 1000) / sum((r) => r.completed)
+      : null,
+    redisCpu: share('redisCpuMs'),
     otherCpu: share('otherCpuMs'),
   };
 }

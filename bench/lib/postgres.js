@@ -92,6 +92,14 @@ async function settledActivity(admin, dbName, { quietMs = 1500, timeoutMs = 30_0
   throw new Error(`pg_stat_database for ${dbName} kept changing for ${timeoutMs} ms`);
 }
 
+/**
+ * PostgreSQL 15 publishes a backend's counters at most once a second while it works, and those
+ * left pending when it goes idle only PGSTAT_IDLE_INTERVAL (10 s) later: waits until nothing
+ * moved for longer than that, so every earlier write is counted before a window starts.
+ */
+const publishedActivity = (admin, dbName) =>
+  settledActivity(admin, dbName, { quietMs: 11_000, timeoutMs: 90_000 });
+
 const sameActivity = (a, b) =>
   a.commits === b.commits && a.rollbacks === b.rollbacks && a.writes === b.writes;
 
@@ -134,6 +142,7 @@ module.exports = {
   createDatabase,
   databaseActivity,
   settledActivity,
+  publishedActivity,
   tableWrites,
   tableWritesDelta,
   serverVersion,

@@ -109,6 +109,11 @@ function productionNodeFlags() {
   return argv.slice(1, argv.indexOf('dist/src/main.js'));
 }
 
+/** The server's command line as the reports show it, e.g. `node --single-threaded-gc dist/src/main.js`. */
+function serverCommand(nodeArgs = []) {
+  return ['node', ...productionNodeFlags(), ...nodeArgs, 'dist/src/main.js'].join(' ');
+}
+
 /**
  * Starts `node <production flags> dist/src/main.js` (of a snapshot) and resolves once
  * GET /health/ready answers 200.
@@ -198,6 +203,7 @@ function runCli(args, { build, env, timeoutMs = 60_000 }) {
 
 module.exports = {
   productionNodeFlags,
+  serverCommand,
   ensureBuilt,
   snapshotBuild,
   freePort,

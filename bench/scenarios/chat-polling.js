@@ -19,7 +19,10 @@ const WARMUP_MS = 4_000;
 /** Concurrent senders in the message round-trip measurement, each with its own session. */
 const SENDERS = 4;
 const GOALS = { pollP99Ms: 20, messageP50Ms: 15 };
-/** Cores used by other processes (not the server, not this load) above which a run is flagged. */
+/**
+ * Cores used by other processes (not the server, not this load, not PostgreSQL or Redis serving
+ * it) above which a run is flagged.
+ */
 const DISTURBED_CPU = 0.3;
 const POLLERS = path.join(__dirname, '..', 'lib', 'chat-pollers.js');
 
@@ -194,10 +197,11 @@ async function messageRoundTrip(ctx, sessions, ms) {
 
 /**
  * Runs `work` and adds the CPU (cores) used meanwhile by the server, the load (this process and
- * the load generator's, `loadPid`) and the rest.
+ * the load generator's, `loadPid`), PostgreSQL and Redis (`services`) and the rest.
  */
-async function withCpu(serverPid, work, loadPid = null) {
+async function withCpu(serverPid, services, work, loadPid = null) {
   const started = Date.now();
+  const services0 = await services.snapshot();
   const server0 = processCpuMs(serverPid);
   const machine0 = machineCpuMs();
   const own0 = process.cpuUsage();
@@ -208,14 +212,18 @@ async function withCpu(serverPid, work, loadPid = null) {
   const serverMs = server0 === null ? null : processCpuMs(serverPid) - server0;
   const machineMs = machine0 === null ? null : machineCpuMs() - machine0;
   const generatorMs = loadPid === null ? 0 : (processCpuMs(loadPid) ?? generator0) - generator0;
+  const { pgMs, redisMs } = services.delta(services0, await services.snapshot());
   const ownMs = (own.user + own.system) / 1000 + generatorMs;
+  const share = (ms) => (ms === null ? null : ms / wallMs);
   result.cpu = {
-    server: serverMs === null ? null : serverMs / wallMs,
+    server: share(serverMs),
     load: ownMs / wallMs,
+    pg: share(pgMs),
+    redis: share(redisMs),
     other:
       serverMs === null || machineMs === null
         ? null
-        : Math.max(0, machineMs - serverMs - ownMs) / wallMs,
+        : Math.max(0, machineMs - serverMs - ownMs - (pgMs ?? 0) - (redisMs ?? 0)) / wallMs,
   };
   return result;
 }
@@ -239,7 +247,12 @@ async function run(ctx) {
   let polled;
   try {
     await pollers.poll(WARMUP_MS, false);
-    polled = await withCpu(ctx.server.pid, () => pollers.poll(seconds * 1000, true), pollers.pid);
+    polled = await withCpu(
+      ctx.server.pid,
+      ctx.services,
+      () => pollers.poll(seconds * 1000, true),
+      pollers.pid,
+    );
   } finally {
     await pollers.stop();
   }
@@ -250,7 +263,7 @@ async function run(ctx) {
 
   log(`  message round trip: ${SENDERS} senders for ${seconds} s`);
   await messageRoundTrip(ctx, sessions.slice(-SENDERS), 1_000); // warm-up
-  const sent = await withCpu(ctx.server.pid, () =>
+  const sent = await withCpu(ctx.server.pid, ctx.services, () =>
     messageRoundTrip(ctx, sessions.slice(-2 * SENDERS, -SENDERS), seconds * 1000),
   );
   const sendStats = stats(sent.latencies);
@@ -277,6 +290,10 @@ async function run(ctx) {
 
 const verdict = (ok) => (ok ? 'PASS' : 'MISSED');
 
+/** "PostgreSQL 25 %, Redis 4 %" (Redis only in its mode). */
+const services = (cpu) =>
+  `PostgreSQL ${fmt.pct(cpu.pg)}` + (cpu.redis === null ? '' : `, Redis ${fmt.pct(cpu.redis)}`);
+
 function summary(r) {
   return [
     `[${r.mode.id}] history polling, ${CLIENTS} clients every ${POLL_MS / 1000} s: ` +
@@ -287,7 +304,7 @@ function summary(r) {
     `[${r.mode.id}] history query plan: ${r.explain.seqScan ? 'Seq Scan on chat_messages!' : 'no Seq Scan on chat_messages'} ` +
       `(${fmt.int(r.explain.rows)} rows)`,
     `[${r.mode.id}] CPU while polling: server ${fmt.pct(r.poll.cpu.server)}, load ${fmt.pct(r.poll.cpu.load)}, ` +
-      `other processes ${fmt.pct(r.poll.cpu.other)} of a core` +
+      `${services(r.poll.cpu)}, other processes ${fmt.pct(r.poll.cpu.other)} of a core` +
       (r.disturbed ? ' (DISTURBED: figures inconclusive)' : ''),
     `[${r.mode.id}] load generator's own event-loop delay: p99 ${fmt.ms(r.poll.generator.loopDelayP99Ms)} ms, ` +
       `max ${fmt.ms(r.poll.generator.loopDelayMaxMs)} ms`,
@@ -328,9 +345,9 @@ function render(results, meta) {
       `**${r.mode.id}**: ${fmt.int(r.poll.newMessages)} new messages picked up by the pollers, ` +
         `${fmt.int(r.poll.writes)} messages written meanwhile, ${r.poll.skipped} polls skipped because ` +
         `the previous one of that client was still running. CPU (share of one core) while polling: ` +
-        `server ${fmt.pct(r.poll.cpu.server)}, load generator ${fmt.pct(r.poll.cpu.load)}, other processes ` +
-        `${fmt.pct(r.poll.cpu.other)}; while sending: server ${fmt.pct(r.send.cpu.server)}, other ` +
-        `${fmt.pct(r.send.cpu.other)}. The load generator's own event-loop delay while polling: ` +
+        `server ${fmt.pct(r.poll.cpu.server)}, load generator ${fmt.pct(r.poll.cpu.load)}, ${services(r.poll.cpu)}, ` +
+        `other processes ${fmt.pct(r.poll.cpu.other)}; while sending: server ${fmt.pct(r.send.cpu.server)}, ` +
+        `${services(r.send.cpu)}, other ${fmt.pct(r.send.cpu.other)}. The load generator's own event-loop delay while polling: ` +
         `p99 ${fmt.ms(r.poll.generator.loopDelayP99Ms)} ms, max ${fmt.ms(r.poll.generator.loopDelayMaxMs)} ms.` +
         (r.disturbed
           ? ' **Disturbed run:** other processes competed for the cores; the latencies are inconclusive, prefer a rerun on a quiet machine.'

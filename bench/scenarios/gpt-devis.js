@@ -7,10 +7,9 @@
 // the best ratio any NestJS + Express app can reach on this machine.
 const assert = require('node:assert/strict');
 const { startChildServer } = require('../lib/child-server');
-const { readFileSync } = require('node:fs');
 const path = require('node:path');
 const { fire, summarize } = require('../lib/load');
-const { settledActivity, sleep } = require('../lib/postgres');
+const { publishedActivity, sleep } = require('../lib/postgres');
 const {
   DEVIS_LINES,
   analysisBody,
@@ -19,6 +18,7 @@ const {
   loginNewUser,
 } = require('../lib/fixtures');
 const { caveatLines, fmt } = require('../lib/report');
+const { serverCommand } = require('../lib/server');
 
 const GOAL_RATIO = 0.6;
 /** Cores used by other processes (PostgreSQL serving the bench left out) above which runs are flagged. */
@@ -71,66 +71,20 @@ function startBaseline(file, label, databaseUrl, { nodeArgs = [], timeoutMs = 15
   });
 }
 
-// ---- CPU of the PostgreSQL backends serving the bench database ---------------------------------
-
-/** Clock ticks per second of /proc/<pid>/stat (as in bench/lib/load.js). */
-const CLOCK_TICKS = 100;
-
-function processCpuMs(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * CPU time (ms) of every backend connected to the bench database, by pid; null off Linux or when
- * PostgreSQL is on another machine (its pids are not ours to read).
- */
-async function backendCpu(admin, dbName, pgUrl) {
-  if (!['127.0.0.1', 'localhost', '[::1]'].includes(new URL(pgUrl).hostname)) return null;
-  const { rows } = await admin.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [
-    dbName,
-  ]);
-  const cpu = new Map();
-  for (const { pid } of rows) {
-    const ms = processCpuMs(pid);
-    if (ms === null) return null;
-    cpu.set(pid, ms);
-  }
-  return cpu;
-}
-
-/** CPU the backends present at `before` used since (backends opened meanwhile are missed). */
-function backendCpuDelta(before, after) {
-  if (!before || !after) return null;
-  let ms = 0;
-  for (const [pid, t0] of before) if (after.has(pid)) ms += after.get(pid) - t0;
-  return ms;
-}
-
 // ---- measurement -------------------------------------------------------------------------------
 
 /**
- * Like measureAlternating (bench/lib/load.js), but each target carries its own server pid (two
- * server processes here) and the CPU of PostgreSQL's backends is measured and taken out of
- * "other CPU": serving these queries is part of the work measured, not a disturbance.
+ * Like measureAlternating (bench/lib/load.js), but each target carries its own server pid (three
+ * server processes here). `load.services` measures PostgreSQL's backends: serving these queries
+ * is part of the work measured, not a disturbance.
  */
-async function measureAlternating(targets, { duration, rounds, log, admin, dbName, pgUrl, load }) {
+async function measureAlternating(targets, { duration, rounds, log, load }) {
   const runs = new Map(targets.map((t) => [t.route, []]));
   const perRound = duration / rounds;
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? targets : [...targets].reverse();
     for (const target of order) {
-      const before = await backendCpu(admin, dbName, pgUrl);
       const run = await fire(target, { ...load, serverPid: target.pid, duration: perRound });
-      run.pgCpuMs = backendCpuDelta(before, await backendCpu(admin, dbName, pgUrl));
-      if (run.otherCpuMs !== null && run.pgCpuMs !== null) {
-        run.otherCpuMs = Math.max(0, run.otherCpuMs - run.pgCpuMs);
-      }
       log(
         `  round ${round + 1}/${rounds} ${target.label}: ${Math.round(run.completed / run.seconds)} req/s`,
       );
@@ -139,16 +93,6 @@ async function measureAlternating(targets, { duration, rounds, log, admin, dbNam
     }
   }
   return runs;
-}
-
-/** summarize() plus the PostgreSQL backends' CPU (cores, and µs per request). */
-function summarizeWithPg(runs) {
-  const s = summarize(runs);
-  const known = runs.every((r) => r.pgCpuMs !== null);
-  const pgMs = runs.reduce((acc, r) => acc + (r.pgCpuMs ?? 0), 0);
-  s.pgCpu = known ? pgMs / (s.seconds * 1000) : null;
-  s.pgCpuPerRequestUs = known ? (pgMs * 1000) / s.completed : null;
-  return s;
 }
 
 function loadProblems(label, s) {
@@ -160,14 +104,6 @@ function loadProblems(label, s) {
 }
 
 /**
- * PostgreSQL 15 publishes a backend's counters at most once a second while it works, and those
- * left pending when it goes idle only PGSTAT_IDLE_INTERVAL (10 s) later: wait until nothing moved
- * for longer than that.
- */
-const settled = (admin, dbName) =>
-  settledActivity(admin, dbName, { quietMs: 11_000, timeoutMs: 90_000 });
-
-/**
  * Warm-ups of exactly `amount` requests per target, with the database's transactions counted
  * around each: every statement outside a transaction commits one, so this gives the statements
  * per request (plus, for the app, its batched usage flushes and key-cache reloads: a few in
@@ -175,12 +111,12 @@ const settled = (admin, dbName) =>
  */
 async function warmUp(targets, { admin, dbName, db, amount, load, log }) {
   const results = {};
-  let before = await settled(admin, dbName);
+  let before = await publishedActivity(admin, dbName);
   for (const target of targets) {
     const own0 = db.statements;
     const run = await fire(target, { ...load, serverPid: target.pid, amount });
     log(`  warm-up ${target.label}: ${Math.round(run.completed / run.seconds)} req/s`);
-    const after = await settled(admin, dbName);
+    const after = await publishedActivity(admin, dbName);
     results[target.route] = {
       run,
       statementsPerRequest:
@@ -262,7 +198,11 @@ async function run(ctx) {
       pid: floorServer.pid,
     };
     const targets = [bare, floor, app];
-    const load = { connections: options.connections, pipelining: options.pipelining };
+    const load = {
+      connections: options.connections,
+      pipelining: options.pipelining,
+      services: ctx.services,
+    };
     const problems = [];
 
     const content = await checkSameContent(app, bare, floor);
@@ -293,14 +233,11 @@ async function run(ctx) {
       duration: options.duration,
       rounds: options.rounds,
       log,
-      admin,
-      dbName,
-      pgUrl: options.pgUrl,
       load,
     });
-    const bareS = summarizeWithPg(runs.get('bare'));
-    const appS = summarizeWithPg(runs.get('app'));
-    const floorS = summarizeWithPg(runs.get('floor'));
+    const bareS = summarize(runs.get('bare'));
+    const appS = summarize(runs.get('app'));
+    const floorS = summarize(runs.get('floor'));
     problems.push(
       ...loadProblems(bare.label, bareS),
       ...loadProblems(floor.label, floorS),
@@ -440,7 +377,7 @@ function render(results, meta) {
     '',
     `Run ${meta.date} on ${m.cores} CPUs (${m.cpuModel}), ${m.memoryGiB.toFixed(1)} GiB RAM, ${m.os}; ` +
       `Node ${m.node}; PostgreSQL ${meta.pgVersion}${meta.redisVersion ? `; Redis ${meta.redisVersion}` : ''}. ` +
-      `App: \`node dist/src/main.js\`, NODE_ENV=production, LOG_LEVEL=warn, a fresh database, a GPT key ` +
+      `App: \`${serverCommand(o.serverNodeArgs)}\`, NODE_ENV=production, LOG_LEVEL=warn, a fresh database, a GPT key ` +
       `limited to ${fmt.int(RATE_LIMIT)}/h (nothing throttled). Bare: [bench/lib/bare-devis-server.js](lib/bare-devis-server.js) ` +
       `in its own process, a \`pg\` Pool of ${POOL_SIZE} like the app's, on the same database. ` +
       `Floor: [bench/lib/nest-floor-devis-server.js](lib/nest-floor-devis-server.js), the bare server's code in ` +

@@ -174,9 +174,10 @@ function summarize(runs) {
 
 /**
  * One measured run, with the CPU the server (the app, or the Nest floor for its targets) and the
- * rest of the machine used meanwhile; the provider and the other proxies count as neither.
+ * rest of the machine used meanwhile; the provider, the other proxies and PostgreSQL and Redis
+ * (`services`: the app stores conversations and usage) count as neither.
  */
-async function measure(target, load, pids) {
+async function measure(target, load, pids, services) {
   const serverPid = target.pid ?? pids.server;
   const helpers = [pids.server, pids.fake, pids.bare, pids.nestFloor].filter(
     (p) => p !== serverPid,
@@ -186,12 +187,17 @@ async function measure(target, load, pids) {
   const helpers0 = cpuOf(helpers);
   const machine0 = machineCpuMs();
   const own0 = process.cpuUsage();
+  const services0 = await services.snapshot();
   const r = await runClients(target, load);
+  const { pgMs, redisMs } = services.delta(services0, await services.snapshot());
   const serverCpuMs = processCpuMs(serverPid) - server0;
   const fakeCpuMs = cpuOf(helpers) - helpers0;
   const own = process.cpuUsage(own0);
   const ownMs = (own.user + own.system) / 1000;
-  const otherCpuMs = Math.max(0, machineCpuMs() - machine0 - serverCpuMs - fakeCpuMs - ownMs);
+  const otherCpuMs = Math.max(
+    0,
+    machineCpuMs() - machine0 - serverCpuMs - fakeCpuMs - ownMs - (pgMs ?? 0) - (redisMs ?? 0),
+  );
   return { ...r, serverCpuMs, otherCpuMs };
 }
 
@@ -233,7 +239,7 @@ async function run(ctx) {
   for (let round = 0; round < options.rounds; round++) {
     for (const pair of pairs) {
       for (const target of round % 2 === 0 ? pair : [...pair].reverse()) {
-        const r = await measure(target, { clients: CLIENTS, seconds }, pids);
+        const r = await measure(target, { clients: CLIENTS, seconds }, pids, ctx.services);
         runs.get(target.route).push(r);
         if (target === t.proxy || target === t.proxyStream) proxied.sent += r.sent;
         log(
@@ -252,7 +258,12 @@ async function run(ctx) {
   log(`  one client: ${SEQUENTIAL_REQUESTS} requests per route`);
   const single = {};
   for (const [k, target] of Object.entries(t)) {
-    const r = await measure(target, { clients: 1, amount: SEQUENTIAL_REQUESTS }, pids);
+    const r = await measure(
+      target,
+      { clients: 1, amount: SEQUENTIAL_REQUESTS },
+      pids,
+      ctx.services,
+    );
     if (target === t.proxy || target === t.proxyStream) proxied.sent += r.sent;
     problems.push(...r.problems);
     single[k] = summarize([r]);
@@ -364,6 +375,10 @@ function renderMode(r) {
     row('bare pass-through, stream', r.routes.bareStream, { viaServer: false }),
     row('NestJS + `ai` SDK floor', r.routes.nestFloor, { viaServer: true }),
     row('NestJS + `ai` SDK floor, stream', r.routes.nestFloorStream, { viaServer: true }),
+    '',
+    '"other CPU": cores used by the rest of the machine during the run (not the server, the provider, ' +
+      'the other proxies, the load, PostgreSQL or Redis); above ' +
+      `${fmt.pct(DISTURBED_CPU)} the run is flagged as disturbed.`,
     '',
     `- **Added latency** of a whole answer: p50 **+${fmt.ms(a.p50)} ms** (goal ≤ ${GOALS.p50}: ` +
       `**${verdict(r.goals.p50)}**), p99 **+${fmt.ms(a.p99)} ms** (goal ≤ ${GOALS.p99}: **${verdict(r.goals.p99)}**).`,
