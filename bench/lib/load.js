@@ -52,7 +52,7 @@ async function fire(target, { duration, amount, connections, pipelining, serverP
   const latencies = [];
   const firstLatencies = [];
   const seen = new Set();
-  const services0 = services ? await services.snapshot() : null;
+  const servicesUsed = services ? await services.start() : null;
   const serverCpu0 = processCpuMs(serverPid);
   const machineCpu0 = machineCpuMs();
   const loadCpu0 = process.cpuUsage();
@@ -78,9 +78,11 @@ async function fire(target, { duration, amount, connections, pipelining, serverP
   const machineCpuMsUsed = delta(machineCpu0, machineCpuMs());
   const loadCpu = process.cpuUsage(loadCpu0);
   const loadCpuMs = (loadCpu.user + loadCpu.system) / 1000;
-  const { pgMs = null, redisMs = null } = services
-    ? services.delta(services0, await services.snapshot())
-    : {};
+  const {
+    pgMs,
+    redisMs,
+    ms: servicesMs,
+  } = servicesUsed ? await servicesUsed() : { pgMs: null, redisMs: null, ms: 0 };
   return {
     route: target.route,
     seconds: result.duration,
@@ -105,7 +107,7 @@ async function fire(target, { duration, amount, connections, pipelining, serverP
     otherCpuMs:
       machineCpuMsUsed === null || serverCpuMs === null
         ? null
-        : Math.max(0, machineCpuMsUsed - serverCpuMs - loadCpuMs - (pgMs ?? 0) - (redisMs ?? 0)),
+        : Math.max(0, machineCpuMsUsed - serverCpuMs - loadCpuMs - servicesMs),
   };
 }
 
@@ -114,7 +116,8 @@ async function fire(target, { duration, amount, connections, pipelining, serverP
  * (A B, B A, A B, …) so slow drift affects every route alike. With `quiet`
  * ({ maxOtherCpu, retries }), a round during which other processes used more than
  * `maxOtherCpu` cores is run again, at most `retries` times in all (a shared machine's builds
- * and tests come in bursts). Returns the kept runs and the discarded ones, per route.
+ * and tests come in bursts). A target's server is `target.pid`, else `serverPid` (several
+ * servers can be compared). Returns the kept runs and the discarded ones, per route.
  */
 async function measureAlternating(targets, { duration, rounds, pause = 500, log, quiet, ...load }) {
   const runs = new Map(targets.map((t) => [t.route, []]));
@@ -123,25 +126,26 @@ async function measureAlternating(targets, { duration, rounds, pause = 500, log,
   let retries = quiet?.retries ?? 0;
   for (let round = 0; round < rounds;) {
     const order = round % 2 === 0 ? targets : [...targets].reverse();
-    const pair = [];
+    const roundRuns = [];
     for (const target of order) {
-      const run = await fire(target, { ...load, duration: perRound });
+      const serverPid = target.pid ?? load.serverPid;
+      const run = await fire(target, { ...load, serverPid, duration: perRound });
       const other = run.otherCpuMs === null ? 0 : run.otherCpuMs / (run.seconds * 1000);
       log(
-        `  round ${round + 1}/${rounds} ${target.route}: ${Math.round(run.completed / run.seconds)} req/s` +
+        `  round ${round + 1}/${rounds} ${target.label ?? target.route}: ${Math.round(run.completed / run.seconds)} req/s` +
           ` (other processes: ${Math.round(other * 100)} % of a core)`,
       );
-      pair.push({ run, other });
+      roundRuns.push({ run, other });
       await sleep(pause);
     }
-    const disturbed = quiet && pair.some((p) => p.other > quiet.maxOtherCpu);
+    const disturbed = quiet && roundRuns.some((p) => p.other > quiet.maxOtherCpu);
     if (disturbed && retries > 0) {
       retries -= 1;
       log(`  round ${round + 1} disturbed by other processes: run again (${retries} retries left)`);
-      for (const { run } of pair) discarded.get(run.route).push(run);
+      for (const { run } of roundRuns) discarded.get(run.route).push(run);
       continue;
     }
-    for (const { run } of pair) runs.get(run.route).push(run);
+    for (const { run } of roundRuns) runs.get(run.route).push(run);
     round += 1;
   }
   return { runs, discarded };

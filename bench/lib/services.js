@@ -31,25 +31,31 @@ function createServiceProbe({ admin, dbName, pgUrl, redisPid = null }) {
     return cpu;
   }
 
+  const snapshot = async () => ({
+    pg: await backends(),
+    redis: redisPid === null ? null : processCpuMs(redisPid),
+  });
+
   return {
-    hasRedis: redisPid !== null,
-    async snapshot() {
-      return { pg: await backends(), redis: redisPid === null ? null : processCpuMs(redisPid) };
-    },
     /**
-     * CPU (ms) used between two snapshots: { pgMs, redisMs }, null where unknown. A backend
-     * opened meanwhile (a pool replacing an idle connection) counts whole; one closed meanwhile
-     * is missed.
+     * Starts measuring. The function returned resolves to the CPU (ms) used since:
+     * { pgMs, redisMs } (null where unknown) and `ms`, their known sum, to take out of "other".
+     * A backend opened meanwhile (a pool replacing an idle connection) counts whole; one
+     * closed meanwhile is missed.
      */
-    delta(before, after) {
-      let pgMs = null;
-      if (before.pg && after.pg) {
-        pgMs = 0;
-        for (const [pid, t1] of after.pg) pgMs += t1 - (before.pg.get(pid) ?? 0);
-      }
-      const redisMs =
-        before.redis === null || after.redis === null ? null : after.redis - before.redis;
-      return { pgMs, redisMs };
+    async start() {
+      const before = await snapshot();
+      return async () => {
+        const after = await snapshot();
+        let pgMs = null;
+        if (before.pg && after.pg) {
+          pgMs = 0;
+          for (const [pid, t1] of after.pg) pgMs += t1 - (before.pg.get(pid) ?? 0);
+        }
+        const redisMs =
+          before.redis === null || after.redis === null ? null : after.redis - before.redis;
+        return { pgMs, redisMs, ms: (pgMs ?? 0) + (redisMs ?? 0) };
+      };
     },
   };
 }

@@ -201,7 +201,7 @@ async function messageRoundTrip(ctx, sessions, ms) {
  */
 async function withCpu(serverPid, services, work, loadPid = null) {
   const started = Date.now();
-  const services0 = await services.snapshot();
+  const servicesUsed = await services.start();
   const server0 = processCpuMs(serverPid);
   const machine0 = machineCpuMs();
   const own0 = process.cpuUsage();
@@ -212,7 +212,7 @@ async function withCpu(serverPid, services, work, loadPid = null) {
   const serverMs = server0 === null ? null : processCpuMs(serverPid) - server0;
   const machineMs = machine0 === null ? null : machineCpuMs() - machine0;
   const generatorMs = loadPid === null ? 0 : (processCpuMs(loadPid) ?? generator0) - generator0;
-  const { pgMs, redisMs } = services.delta(services0, await services.snapshot());
+  const { pgMs, redisMs, ms: servicesMs } = await servicesUsed();
   const ownMs = (own.user + own.system) / 1000 + generatorMs;
   const share = (ms) => (ms === null ? null : ms / wallMs);
   result.cpu = {
@@ -223,7 +223,7 @@ async function withCpu(serverPid, services, work, loadPid = null) {
     other:
       serverMs === null || machineMs === null
         ? null
-        : Math.max(0, machineMs - serverMs - ownMs - (pgMs ?? 0) - (redisMs ?? 0)) / wallMs,
+        : Math.max(0, machineMs - serverMs - ownMs - servicesMs) / wallMs,
   };
   return result;
 }

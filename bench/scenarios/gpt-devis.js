@@ -8,8 +8,8 @@
 const assert = require('node:assert/strict');
 const { startChildServer } = require('../lib/child-server');
 const path = require('node:path');
-const { fire, summarize } = require('../lib/load');
-const { publishedActivity, sleep } = require('../lib/postgres');
+const { fire, measureAlternating, summarize } = require('../lib/load');
+const { publishedActivity } = require('../lib/postgres');
 const {
   DEVIS_LINES,
   analysisBody,
@@ -72,28 +72,6 @@ function startBaseline(file, label, databaseUrl, { nodeArgs = [], timeoutMs = 15
 }
 
 // ---- measurement -------------------------------------------------------------------------------
-
-/**
- * Like measureAlternating (bench/lib/load.js), but each target carries its own server pid (three
- * server processes here). `load.services` measures PostgreSQL's backends: serving these queries
- * is part of the work measured, not a disturbance.
- */
-async function measureAlternating(targets, { duration, rounds, log, load }) {
-  const runs = new Map(targets.map((t) => [t.route, []]));
-  const perRound = duration / rounds;
-  for (let round = 0; round < rounds; round++) {
-    const order = round % 2 === 0 ? targets : [...targets].reverse();
-    for (const target of order) {
-      const run = await fire(target, { ...load, serverPid: target.pid, duration: perRound });
-      log(
-        `  round ${round + 1}/${rounds} ${target.label}: ${Math.round(run.completed / run.seconds)} req/s`,
-      );
-      runs.get(target.route).push(run);
-      await sleep(500);
-    }
-  }
-  return runs;
-}
 
 function loadProblems(label, s) {
   const problems = [];
@@ -229,11 +207,13 @@ async function run(ctx) {
     }
 
     log(`  measuring ${options.duration} s per server in ${options.rounds} alternating rounds`);
-    const runs = await measureAlternating(targets, {
+    // Each target is its own server (target.pid); load.services takes PostgreSQL's backends out
+    // of "other CPU": serving these queries is part of the work measured.
+    const { runs } = await measureAlternating(targets, {
+      ...load,
       duration: options.duration,
       rounds: options.rounds,
       log,
-      load,
     });
     const bareS = summarize(runs.get('bare'));
     const appS = summarize(runs.get('app'));

@@ -187,16 +187,16 @@ async function measure(target, load, pids, services) {
   const helpers0 = cpuOf(helpers);
   const machine0 = machineCpuMs();
   const own0 = process.cpuUsage();
-  const services0 = await services.snapshot();
+  const servicesUsed = await services.start();
   const r = await runClients(target, load);
-  const { pgMs, redisMs } = services.delta(services0, await services.snapshot());
+  const { ms: servicesMs } = await servicesUsed();
   const serverCpuMs = processCpuMs(serverPid) - server0;
   const fakeCpuMs = cpuOf(helpers) - helpers0;
   const own = process.cpuUsage(own0);
   const ownMs = (own.user + own.system) / 1000;
   const otherCpuMs = Math.max(
     0,
-    machineCpuMs() - machine0 - serverCpuMs - fakeCpuMs - ownMs - (pgMs ?? 0) - (redisMs ?? 0),
+    machineCpuMs() - machine0 - serverCpuMs - fakeCpuMs - ownMs - servicesMs,
   );
   return { ...r, serverCpuMs, otherCpuMs };
 }
