@@ -4,6 +4,7 @@ import { AdminPanelModule } from './admin-panel/admin-panel.module';
 import { AuthModule } from './auth/auth.module';
 import { ChatModule } from './chat/chat.module';
 import { CommonModule } from './common/common.module';
+import { McpModule } from './mcp/mcp.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { LoggingModule } from './common/logging/logging.module';
@@ -36,6 +37,7 @@ import { UsersModule } from './users/users.module';
     // high-rate traffic first (GPT Actions, chat visitors polling every 2 s), the rest after.
     GptKeysModule,
     GptAnalysesModule,
+    McpModule,
     ChatModule,
     HealthModule,
     UsersModule,

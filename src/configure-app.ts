@@ -1,7 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { GPT_KEY_SECURITY, USER_TOKEN_SECURITY } from './common/auth/auth.decorator';
 import { appConfig, type AppConfig } from './config';
@@ -32,7 +32,8 @@ export function configureApp(app: NestExpressApplication): AppConfig {
   // JSON APIs: no ETag (hashing every body for conditional GETs no client of ours sends).
   app.disable('etag');
   // Every endpoint takes JSON; forms exist only in the back-office, which parses its own.
-  app.useBodyParser('json', { limit: config.bodyLimit });
+  // /mcp reads its own body: a malformed or oversized JSON-RPC message gets a JSON-RPC error.
+  app.useBodyParser('json', { limit: config.bodyLimit, type: isJsonOutsideMcp });
   app.use(
     helmet({
       // TLS ends at the platform's proxy; forcing https sub-resources would break /docs on http.
@@ -45,6 +46,11 @@ export function configureApp(app: NestExpressApplication): AppConfig {
   }
   setupSwagger(app, config);
   return config;
+}
+
+function isJsonOutsideMcp(req: IncomingMessage): boolean {
+  const path = (req.url ?? '').split('?', 1)[0];
+  return path !== '/mcp' && /^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '');
 }
 
 const EXPOSED_HEADERS = [

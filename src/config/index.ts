@@ -6,6 +6,7 @@ import { databaseConfig } from './database.config';
 import { feedbackConfig } from './feedback.config';
 import { gptConfig } from './gpt.config';
 import { llmConfig } from './llm.config';
+import { mcpConfig } from './mcp.config';
 import { observabilityConfig } from './observability.config';
 import { publishingConfig } from './publishing.config';
 import { redisConfig } from './redis.config';
@@ -20,6 +21,7 @@ export {
   feedbackConfig,
   gptConfig,
   llmConfig,
+  mcpConfig,
   observabilityConfig,
   publishingConfig,
   redisConfig,
@@ -33,6 +35,7 @@ export type { DatabaseConfig } from './database.config';
 export type { FeedbackConfig } from './feedback.config';
 export type { GptConfig } from './gpt.config';
 export type { LlmConfig } from './llm.config';
+export type { McpConfig } from './mcp.config';
 export type { ObservabilityConfig } from './observability.config';
 export type { PublishingConfig } from './publishing.config';
 export type { RedisConfig } from './redis.config';
@@ -51,4 +54,5 @@ export const allConfigs = [
   adminConfig,
   feedbackConfig,
   observabilityConfig,
+  mcpConfig,
 ];

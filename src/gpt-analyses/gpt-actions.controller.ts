@@ -35,6 +35,8 @@ export class GptActionsController {
   @Get('devis')
   @GptAction({
     operationId: 'findDevisByReference',
+    title: 'Find a quote by reference',
+    effect: 'read',
     summary:
       'Find a quote (devis) by the reference the user gives, e.g. DEV-2025-0042. Returns the quote with its lines, totals and earlier analyses.',
   })
@@ -47,6 +49,8 @@ export class GptActionsController {
   @Get('devis/:id')
   @GptAction({
     operationId: 'getDevis',
+    title: 'Get a quote',
+    effect: 'read',
     summary:
       'Get a quote (devis) by id or reference: company, client, lines, totals HT/TVA/TTC, and earlier analyses. Call this before analysing.',
   })
@@ -60,6 +64,8 @@ export class GptActionsController {
   @Get('devis/:id/analyses')
   @GptAction({
     operationId: 'listDevisAnalyses',
+    title: 'List the analyses of a quote',
+    effect: 'read',
     summary: 'List the analyses already recorded for a quote, newest first.',
   })
   @ApiParam({ name: 'id', description: 'Devis id (uuid) or reference', example: 'DEV-2025-0042' })
@@ -72,6 +78,8 @@ export class GptActionsController {
   @Post('analysis')
   @GptAction({
     operationId: 'createAnalysis',
+    title: 'Record a quote analysis',
+    effect: 'write',
     summary:
       'Record the analysis of a quote: score 0-100, grade A-E, confidence, summary and recommendations. Send the same Idempotency-Key when retrying.',
     consequential: false,

@@ -13,6 +13,8 @@ export class GptMeController {
   @Auth('gpt-key')
   @GptAction({
     operationId: 'getConnectionStatus',
+    title: 'Check the connection',
+    effect: 'read',
     summary:
       'Check the connection to Passerelle: which key is used and how many requests are left this hour.',
   })

@@ -53,7 +53,7 @@ export function buildGptActionSchema(full: OpenAPIObject, appUrl: string): Json 
   return result;
 }
 
-function collectRefs(root: unknown, schemas: Record<string, unknown>): Set<string> {
+export function collectRefs(root: unknown, schemas: Record<string, unknown>): Set<string> {
   const found = new Set<string>();
   const visit = (node: unknown) => {
     if (Array.isArray(node)) return node.forEach(visit);

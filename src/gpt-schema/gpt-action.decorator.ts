@@ -1,21 +1,57 @@
-import { applyDecorators } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiExtension, ApiOperation } from '@nestjs/swagger';
 
 export const GPT_ACTION_EXTENSION = 'x-passerelle-gpt-action';
+/** Reflect metadata key under which the handler keeps its options (read by the MCP tool registry). */
+export const GPT_ACTION_METADATA = 'passerelle:gpt-action';
+
+/**
+ * What an action does to data. It decides the MCP tool annotations (ChatGPT's and Claude's
+ * directories reject tools whose hints are left to defaults), see `toolAnnotations`.
+ * - `read`: changes nothing;
+ * - `write`: adds or changes data, destroys nothing;
+ * - `delete`: may remove or overwrite data.
+ */
+export type GptActionEffect = 'read' | 'write' | 'delete';
 
 export interface GptActionOptions {
-  /** Stable camelCase name the GPT calls the action by. Never rename once published. */
+  /** Stable camelCase name the GPT calls the action by, and the MCP tool's name. Never rename once published. */
   operationId: string;
+  /** Short human name shown by ChatGPT and Claude next to the tool (e.g. "Get a quote"). */
+  title: string;
   /** ≤ 300 characters (ChatGPT's limit); what the model reads to decide to call it. */
   summary: string;
   description?: string;
+  effect: GptActionEffect;
+  /** Calling it twice with the same arguments has no further effect (reads always are). */
+  idempotent?: boolean;
   /** ChatGPT asks the user to confirm consequential actions; false for harmless writes. */
   consequential?: boolean;
 }
 
+export interface ToolAnnotations {
+  title: string;
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
+}
+
+/** The four MCP hints, always explicit. Passerelle's actions touch only its own data: closed world. */
+export function toolAnnotations(options: GptActionOptions): ToolAnnotations {
+  return {
+    title: options.title,
+    readOnlyHint: options.effect === 'read',
+    destructiveHint: options.effect === 'delete',
+    idempotentHint: options.effect === 'read' || options.idempotent === true,
+    openWorldHint: false,
+  };
+}
+
 /**
- * Marks a route as a ChatGPT Action: it appears in /api/gpt/openapi (the schema the GPT
- * builder imports) as well as in /docs, generated from the same decorators.
+ * Marks a route as an assistant action, declared once: it appears in /api/gpt/openapi (the
+ * ChatGPT Action schema) and as a tool of the MCP server at /mcp, both generated from this
+ * route's decorators and DTOs, as well as in /docs.
  */
 export function GptAction(options: GptActionOptions) {
   const decorators = [
@@ -25,6 +61,7 @@ export function GptAction(options: GptActionOptions) {
       description: options.description,
     }),
     ApiExtension(GPT_ACTION_EXTENSION, true),
+    SetMetadata(GPT_ACTION_METADATA, options),
   ];
   if (options.consequential !== undefined) {
     decorators.push(ApiExtension('x-openai-isConsequential', options.consequential));
