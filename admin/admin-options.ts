@@ -8,6 +8,7 @@ import { scrubSecrets, staffOrAdmin } from './access';
 import type { AdminJSOptions, ResourceWithOptions } from './adminjs-types';
 import { registerComponents } from './components';
 import { dashboardData } from './dashboard';
+import { toolCallsResource } from './resources/assistant.resources';
 import { chatResources } from './resources/chat.resources';
 import { devisResources } from './resources/devis.resources';
 import { gptKeysResource } from './resources/gpt-keys.resource';
@@ -50,6 +51,7 @@ export function buildAdminJsOptions(
   const components = registerComponents(componentLoader);
   const resources = [
     gptKeysResource(services.gptKeys, components),
+    toolCallsResource(),
     llmUsageResource(services.dataSource),
     llmKeysResource(services.llmKeys, services.llmKeyTester, services.users, components),
     ...devisResources(components),

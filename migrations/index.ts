@@ -6,6 +6,7 @@ import { Chat1764115200000 } from './1764115200000-Chat';
 import { AdminSessions1764201600000 } from './1764201600000-AdminSessions';
 import { Feedback1764288000000 } from './1764288000000-Feedback';
 import { GptKeyUsageDaily1764374400000 } from './1764374400000-GptKeyUsageDaily';
+import { AssistantToolCalls1764460800000 } from './1764460800000-AssistantToolCalls';
 
 /** Applied in this order; add each new migration class here. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   AdminSessions1764201600000,
   Feedback1764288000000,
   GptKeyUsageDaily1764374400000,
+  AssistantToolCalls1764460800000,
 ];

@@ -252,6 +252,7 @@ describe('Back-office (AdminJS at /admin): login, roles, secrets', () => {
       expect(await query(t, `SELECT 1 FROM users WHERE email = 'x@y.z'`)).toHaveLength(0);
       await a.get('/admin/api/resources/llm-usage/actions/list').expect(200);
       await a.get('/admin/api/resources/gpt-analyses/actions/list').expect(200);
+      await a.get('/admin/api/resources/tool-calls/actions/list?filters.outcome=error').expect(200);
     });
 
     it('an admin stores an LLM key through LlmKeysService: encrypted, never shown', async () => {

@@ -12,6 +12,7 @@ import {
 } from './support/test-app';
 
 type Era = 'modern' | 'legacy';
+const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /**
@@ -28,7 +29,7 @@ describe('MCP server (/mcp) with the official client', () => {
   const clients: Client[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp({ listen: true });
+    t = await startTestApp({ listen: true, env: { METRICS_TOKEN } });
     staff = (await loginAs(t, 'staff')).token;
     const issued = await createGptKey(t, { rateLimitPerHour: 10_000, name: 'MCP agent' });
     gptKey = issued.plaintext;
@@ -374,5 +375,47 @@ describe('MCP server (/mcp) with the official client', () => {
       usage = Number(row.usage_count);
     }
     expect(usage).toBe(4);
+  });
+
+  it('records every tool call (caller, tool, outcome, code, duration) and counts it in /metrics', async () => {
+    const issued = await createGptKey(t, { rateLimitPerHour: 100, name: 'Logged agent' });
+    const client = await connect('legacy', issued.plaintext);
+    await client.callTool({ name: 'getDevis', arguments: { id: devis.id } });
+    await client.callTool({ name: 'getDevis', arguments: { id: 'DEV-0000-NOPE' } });
+    await client.callTool({ name: 'createAnalysis', arguments: { gptScore: -1 } });
+    await client.listTools(); // not a tool call
+
+    let rows: Json[] = [];
+    for (let i = 0; i < 50 && rows.length < 3; i++) {
+      await sleep(100);
+      rows = await query(
+        t,
+        `SELECT tool, outcome, error_code, duration_ms, user_id, request_id
+           FROM assistant_tool_calls WHERE gpt_key_id = $1 ORDER BY called_at`,
+        [issued.key.id],
+      );
+    }
+    expect(rows).toEqual([
+      expect.objectContaining({ tool: 'getDevis', outcome: 'success', error_code: null }),
+      expect.objectContaining({ tool: 'getDevis', outcome: 'error', error_code: 'NOT_FOUND' }),
+      expect.objectContaining({
+        tool: 'createAnalysis',
+        outcome: 'error',
+        error_code: 'VALIDATION_FAILED',
+      }),
+    ]);
+    for (const row of rows) {
+      expect(row.duration_ms).toBeGreaterThanOrEqual(0);
+      expect(row.user_id).toBeNull();
+      expect(row.request_id).toMatch(/\S/);
+    }
+
+    const metrics = (await t.http().get('/metrics').set(bearer(METRICS_TOKEN)).expect(200)).text;
+    expect(metrics).toMatch(
+      /passerelle_assistant_tool_calls_total\{tool="getDevis",caller="gpt-key",outcome="error",code="NOT_FOUND"\} [1-9]/,
+    );
+    expect(metrics).toMatch(
+      /passerelle_assistant_tool_call_duration_seconds_count\{tool="createAnalysis",outcome="error"\} [1-9]/,
+    );
   });
 });

@@ -16,6 +16,7 @@ import {
 } from '../llm-providers/entities/llm-conversation.entity';
 import { LlmPromptTemplateEntity } from '../llm-providers/entities/llm-prompt-template.entity';
 import { LlmUsageLogEntity } from '../llm-providers/entities/llm-usage-log.entity';
+import { AssistantToolCallEntity } from '../mcp/entities/assistant-tool-call.entity';
 import { UserEntity } from '../users/entities/user.entity';
 
 /** Every entity, listed explicitly (no globs: the same list works from src and dist). */
@@ -37,4 +38,5 @@ export const entities = [
   UserUsageStatEntity,
   ChatSettingsEntity,
   FeedbackEntity,
+  AssistantToolCallEntity,
 ];

@@ -19,6 +19,7 @@ import {
 } from '../gpt-schema/gpt-action.decorator';
 import { OpenApiDocumentStore } from '../gpt-schema/openapi-document.store';
 import { ErrorReportingService } from '../observability/error-reporting.service';
+import { ToolCallRecorder } from './tool-call.recorder';
 import { type ArgumentPlan, type JsonSchema, toolSchemasFor } from './tool-schemas';
 
 /** A tool as `tools/list` shows it. */
@@ -75,6 +76,7 @@ export class AssistantTools implements OnApplicationBootstrap {
     private readonly reflector: Reflector,
     private readonly contexts: ExternalContextCreator,
     private readonly documents: OpenApiDocumentStore,
+    private readonly calls: ToolCallRecorder,
     @Optional() private readonly errors?: ErrorReportingService,
   ) {}
 
@@ -100,19 +102,31 @@ export class AssistantTools implements OnApplicationBootstrap {
   async call(name: string, args: unknown, caller: ToolCaller): Promise<ToolOutcome> {
     const tool = this.all().get(name);
     if (!tool) throw new Error(`unknown tool ${name}`);
+    const calledAt = new Date();
+    const started = performance.now();
+    const requestId = String(caller.request.id);
+    let outcome: ToolOutcome;
     try {
       const req = requestFor(tool, args, caller);
       const value = await tool.invoke(req, responseSink(caller.response), () => undefined);
-      return { ok: true, value };
+      outcome = { ok: true, value };
     } catch (err) {
       const e = describeError(err);
       if (e.status >= 500 && e.code !== 'DATABASE_UNAVAILABLE') {
-        const requestId = String(caller.request.id);
         this.logger.error({ err: safeError(err), requestId, tool: name }, 'Tool call failed');
         this.errors?.report(err, { requestId, method: 'tools/call', route: name });
       }
-      return { ok: false, code: e.code, message: e.message, details: e.details };
+      outcome = { ok: false, code: e.code, message: e.message, details: e.details };
     }
+    this.calls.record({
+      tool: name,
+      principal: caller.principal,
+      calledAt,
+      durationMs: performance.now() - started,
+      errorCode: outcome.ok ? null : outcome.code,
+      requestId,
+    });
+    return outcome;
   }
 
   private all(): Map<string, AssistantTool> {

@@ -75,6 +75,21 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly toolCalls = new Counter({
+    name: 'passerelle_assistant_tool_calls_total',
+    help: 'Assistant tool calls (MCP tools/call), by tool, caller kind (gpt-key, user), outcome and error code',
+    labelNames: ['tool', 'caller', 'outcome', 'code'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly toolCallDuration = new Histogram({
+    name: 'passerelle_assistant_tool_call_duration_seconds',
+    help: 'Time a tool call took, by tool and outcome',
+    labelNames: ['tool', 'outcome'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
   constructor(@InjectDataSource() dataSource: DataSource) {
     collectDefaultMetrics({ register: this.registry, prefix: 'passerelle_' });
     const pool = () => (dataSource.driver as unknown as { master?: PgPoolStats }).master;
@@ -124,6 +139,19 @@ export class MetricsService {
       this.llmTokens.inc({ provider, model, kind: 'completion' }, input.completionTokens);
     }
     if (!input.mock && input.costUsd > 0) this.llmCost.inc({ provider, model }, input.costUsd);
+  }
+
+  /** `tool` is a registered tool name (unknown names are refused before they get here). */
+  toolCall(input: {
+    tool: string;
+    caller: 'gpt-key' | 'user';
+    outcome: 'success' | 'error';
+    code: string;
+    seconds: number;
+  }): void {
+    const { tool, caller, outcome, code } = input;
+    this.toolCalls.inc({ tool, caller, outcome, code });
+    this.toolCallDuration.observe({ tool, outcome }, input.seconds);
   }
 
   chatMessage(role: string): void {
