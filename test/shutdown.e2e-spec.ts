@@ -18,6 +18,12 @@ import {
 import { createTestDatabase, TestDatabase } from './support/test-database';
 
 const GRACE_MS = 10_000;
+const MCP_CALL = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'tools/call',
+  params: { name: 'getConnectionStatus', arguments: {} },
+};
 const KEY = /torp_gpt_[A-Za-z0-9]{64}/;
 /** How long the provider keeps the LLM calls that are in flight at SIGTERM waiting. */
 const PROVIDER_DELAY_MS = 3_000;
@@ -278,6 +284,7 @@ describe('Graceful shutdown of the real server (SIGTERM under load)', () => {
   let key: string;
   /** 200 responses received for `key`, all tests together. */
   let served = 0;
+  let toolCallsServed = 0;
   const fake = new FakeLlmProviders();
   /** The LLM user's session token and provider key ids. */
   let llmToken: string;
@@ -352,6 +359,7 @@ describe('Graceful shutdown of the real server (SIGTERM under load)', () => {
 
   it('SIGTERM mid-load: every accepted request gets a full 200, readiness turns 503, the process exits 0 within the grace period', async () => {
     const outcomes: Outcome[] = [];
+    const mcp: Outcome[] = [];
     const count = (kind: Outcome['kind']) => outcomes.filter((o) => o.kind === kind).length;
     const deadline = Date.now() + 30_000;
     let exited = false;
@@ -384,6 +392,22 @@ describe('Graceful shutdown of the real server (SIGTERM under load)', () => {
           if (o.kind === 'refused') return; // no longer listening: nothing more to serve
         }
       });
+      // An MCP client on the same key: one stateless tools/call per request.
+      const mcpAgent = new Agent({ keepAlive: true, maxSockets: 1 });
+      agents.push(mcpAgent);
+      loops.push(
+        (async () => {
+          while (running()) {
+            const o = await request(`${server.url}/mcp`, {
+              agent: mcpAgent,
+              headers: { ...auth, Accept: 'application/json, text/event-stream' },
+              json: MCP_CALL,
+            });
+            mcp.push(o);
+            if (o.kind === 'refused') return;
+          }
+        })(),
+      );
       const llmLoops = [
         { agent: llmAgents[0], stream: () => false },
         { agent: llmAgents[1], stream: () => true },
@@ -506,6 +530,14 @@ describe('Graceful shutdown of the real server (SIGTERM under load)', () => {
       console.log('shutdown under load:', JSON.stringify(summary));
 
       expect(onStraggler[0]).toEqual(expect.objectContaining({ kind: 'ok', status: 200 }));
+      // Tool calls too: each accepted one answered in full with its result.
+      expect(mcp.filter((o) => o.kind === 'ok').length).toBeGreaterThan(0);
+      expect(mcp.filter((o) => o.kind === 'error-status' || o.kind === 'cut-mid-response')).toEqual(
+        [],
+      );
+      for (const o of mcp) {
+        if (o.kind === 'ok') expect(o.body).toContain('"structuredContent":{"name":"Shutdown GPT"');
+      }
       // No accepted request was answered with an error or cut mid-response.
       expect(outcomes.filter((o) => o.kind === 'error-status')).toEqual([]);
       expect(outcomes.filter((o) => o.kind === 'cut-mid-response')).toEqual([]);
@@ -531,7 +563,8 @@ describe('Graceful shutdown of the real server (SIGTERM under load)', () => {
       (err as Error).message += `\n--- server output (tail) ---\n${server.output().slice(-4_000)}`;
       throw err;
     } finally {
-      served += count('ok');
+      served += count('ok') + mcp.filter((o) => o.kind === 'ok').length;
+      toolCallsServed += mcp.filter((o) => o.kind === 'ok').length;
       llmCalls.push(...llm);
       clearTimeout(raceTimer);
       for (const agent of [...agents, ...llmAgents]) if (agent) agent.destroy();
@@ -548,6 +581,15 @@ describe('Graceful shutdown of the real server (SIGTERM under load)', () => {
     );
     expect(row?.usageCount).toBe(served);
     expect(Date.now() - Date.parse(row?.lastUsedAt as string)).toBeLessThan(60_000);
+  });
+
+  it('after the exit, every tool call answered is in the tool-call log, none lost', async () => {
+    expect(server.child.exitCode).toBe(0);
+    const [rows] = await queryStopped(db, [
+      `SELECT count(*)::int AS n FROM assistant_tool_calls WHERE tool = 'getConnectionStatus' AND outcome = 'success'`,
+    ]);
+    expect(toolCallsServed).toBeGreaterThan(0);
+    expect(rows[0].n).toBe(toolCallsServed);
   });
 
   it('after the exit, the database holds one success usage log per LLM call answered in full, and none for the others', async () => {
