@@ -55,6 +55,9 @@ function isJsonOutsideMcp(req: IncomingMessage): boolean {
 
 const EXPOSED_HEADERS = [
   'X-Request-Id',
+  // Browser MCP clients read the OAuth challenge of a 401 from it (else discovery fails silently).
+  'WWW-Authenticate',
+  'Mcp-Protocol-Version',
   'X-RateLimit-Limit',
   'X-RateLimit-Remaining',
   'X-RateLimit-Reset',

@@ -13,6 +13,8 @@ import {
 
 type Era = 'modern' | 'legacy';
 const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
+/** A browser-based MCP client (an inspector page) allowed through CORS_ORIGINS. */
+const BROWSER_APP = 'https://inspector.example';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /**
@@ -29,7 +31,7 @@ describe('MCP server (/mcp) with the official client', () => {
   const clients: Client[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp({ listen: true, env: { METRICS_TOKEN } });
+    t = await startTestApp({ listen: true, env: { METRICS_TOKEN, CORS_ORIGINS: BROWSER_APP } });
     staff = (await loginAs(t, 'staff')).token;
     const issued = await createGptKey(t, { rateLimitPerHour: 10_000, name: 'MCP agent' });
     gptKey = issued.plaintext;
@@ -331,6 +333,19 @@ describe('MCP server (/mcp) with the official client', () => {
       expect(((await foreign.json()) as Json).error.code).toBe(-32600);
       const own = await post(ping, { Origin: 'http://localhost:3000' });
       expect(own.status).toBe(200);
+    });
+
+    it('lets an allowed browser client read the 401 challenge (CORS exposes WWW-Authenticate)', async () => {
+      const res = await fetch(`${t.url}/mcp`, {
+        method: 'POST',
+        headers: { Origin: BROWSER_APP },
+        body: ping,
+      });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('access-control-allow-origin')).toBe(BROWSER_APP);
+      expect(res.headers.get('access-control-expose-headers')).toMatch(/WWW-Authenticate/);
+      const allowed = await post(ping, { Origin: BROWSER_APP });
+      expect(allowed.status).toBe(200);
     });
 
     it('is stateless: GET (a 2025 SSE stream) and DELETE (end a session) answer 405', async () => {
