@@ -354,7 +354,12 @@ describe('MCP server (/mcp) with the official client', () => {
           method,
           headers: { Accept: 'text/event-stream', ...bearer(gptKey) },
         });
-        expect({ method, status: res.status }).toEqual({ method, status: 405 });
+        expect({ method, status: res.status, allow: res.headers.get('allow') }).toEqual({
+          method,
+          status: 405,
+          allow: 'POST',
+        });
+        expect(await res.json()).toMatchObject({ statusCode: 405, code: 'METHOD_NOT_ALLOWED' });
       }
     });
   });

@@ -174,7 +174,14 @@ describe('Reliability: schema-driven fuzzing of every endpoint', () => {
         typeof b?.code === 'string' &&
         typeof b?.message === 'string' &&
         typeof b?.requestId === 'string';
-      if (!ok)
+      // The MCP endpoint answers protocol errors as JSON-RPC errors, as the MCP spec requires.
+      const error = b?.error as { code?: unknown; message?: unknown } | undefined;
+      const jsonRpc =
+        / \/mcp\b/.test(label) &&
+        b?.jsonrpc === '2.0' &&
+        typeof error?.code === 'number' &&
+        typeof error?.message === 'string';
+      if (!ok && !jsonRpc)
         failures.push(
           `${label} → ${res.status} error body not in the standard shape: ${res.text.slice(0, 200)}`,
         );
