@@ -7,6 +7,7 @@ import { AdminSessions1764201600000 } from './1764201600000-AdminSessions';
 import { Feedback1764288000000 } from './1764288000000-Feedback';
 import { GptKeyUsageDaily1764374400000 } from './1764374400000-GptKeyUsageDaily';
 import { AssistantToolCalls1764460800000 } from './1764460800000-AssistantToolCalls';
+import { OAuth1764547200000 } from './1764547200000-OAuth';
 
 /** Applied in this order; add each new migration class here. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   Feedback1764288000000,
   GptKeyUsageDaily1764374400000,
   AssistantToolCalls1764460800000,
+  OAuth1764547200000,
 ];

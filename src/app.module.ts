@@ -5,6 +5,7 @@ import { AuthModule } from './auth/auth.module';
 import { ChatModule } from './chat/chat.module';
 import { CommonModule } from './common/common.module';
 import { McpModule } from './mcp/mcp.module';
+import { OAuthModule } from './oauth/oauth.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { LoggingModule } from './common/logging/logging.module';
@@ -38,6 +39,7 @@ import { UsersModule } from './users/users.module';
     GptKeysModule,
     GptAnalysesModule,
     McpModule,
+    OAuthModule,
     ChatModule,
     HealthModule,
     UsersModule,

@@ -3,10 +3,16 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import type { IncomingMessage, Server } from 'node:http';
 import { Logger } from 'nestjs-pino';
-import { GPT_KEY_SECURITY, USER_TOKEN_SECURITY } from './common/auth/auth.decorator';
+import {
+  GPT_KEY_SECURITY,
+  OAUTH_SECURITY,
+  USER_TOKEN_SECURITY,
+} from './common/auth/auth.decorator';
 import { appConfig, type AppConfig } from './config';
 import { RequestLoggerMiddleware } from './common/logging/logging.module';
 import { OpenApiDocumentStore } from './gpt-schema/openapi-document.store';
+import { INTERACTION_PATH, OAUTH_ROUTES, OAuthServer } from './oauth/oauth-server';
+import { ALL_SCOPES, OAUTH_SCOPES } from './oauth/scopes';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 
 /**
@@ -32,8 +38,12 @@ export function configureApp(app: NestExpressApplication): AppConfig {
   // JSON APIs: no ETag (hashing every body for conditional GETs no client of ours sends).
   app.disable('etag');
   // Every endpoint takes JSON; forms exist only in the back-office, which parses its own.
+  // The OAuth authorization server (oidc-provider) answers its own endpoints, bodies included.
+  app.use(app.get(OAuthServer).middleware);
   // /mcp reads its own body: a malformed or oversized JSON-RPC message gets a JSON-RPC error.
   app.useBodyParser('json', { limit: config.bodyLimit, type: isJsonOutsideMcp });
+  // The sign-in and consent forms of the OAuth flow are the only form posts outside /admin.
+  app.useBodyParser('urlencoded', { limit: '16kb', extended: false, type: isInteractionForm });
   app.use(
     helmet({
       // TLS ends at the platform's proxy; forcing https sub-resources would break /docs on http.
@@ -46,6 +56,13 @@ export function configureApp(app: NestExpressApplication): AppConfig {
   }
   setupSwagger(app, config);
   return config;
+}
+
+function isInteractionForm(req: IncomingMessage): boolean {
+  return (
+    (req.url ?? '').startsWith(`${INTERACTION_PATH}/`) &&
+    /^application\/x-www-form-urlencoded\s*(;|$)/i.test(req.headers['content-type'] ?? '')
+  );
 }
 
 function isJsonOutsideMcp(req: IncomingMessage): boolean {
@@ -85,6 +102,22 @@ export function buildOpenApiDocument(app: NestExpressApplication, config: AppCon
     .addBearerAuth(
       { type: 'http', scheme: 'bearer', description: 'Session token from POST /api/auth/login' },
       USER_TOKEN_SECURITY,
+    )
+    .addOAuth2(
+      {
+        type: 'oauth2',
+        description:
+          'OAuth 2.1 access token of a person, for the MCP server (PKCE S256; dynamic registration at /oauth/register)',
+        flows: {
+          authorizationCode: {
+            authorizationUrl: `${config.appUrl}${OAUTH_ROUTES.authorization}`,
+            tokenUrl: `${config.appUrl}${OAUTH_ROUTES.token}`,
+            refreshUrl: `${config.appUrl}${OAUTH_ROUTES.token}`,
+            scopes: Object.fromEntries(ALL_SCOPES.map((s) => [s, OAUTH_SCOPES[s].en])),
+          },
+        },
+      },
+      OAUTH_SECURITY,
     )
     .build();
   return SwaggerModule.createDocument(app, options);

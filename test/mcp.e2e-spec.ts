@@ -292,10 +292,15 @@ describe('MCP server (/mcp) with the official client', () => {
     it('refuses a missing or mistyped key with 401 and a Bearer challenge, before reading the body', async () => {
       const none = await fetch(`${t.url}/mcp`, { method: 'POST', body: ping });
       expect(none.status).toBe(401);
-      expect(none.headers.get('www-authenticate')).toMatch(/^Bearer /);
-      expect(await none.json()).toMatchObject({ statusCode: 401, code: 'GPT_KEY_MISSING' });
+      expect(none.headers.get('www-authenticate')).toBe(
+        `Bearer resource_metadata="http://localhost:3000/.well-known/oauth-protected-resource/mcp", scope="quotes:read analyses:write"`,
+      );
+      expect(await none.json()).toMatchObject({ statusCode: 401, code: 'AUTH_REQUIRED' });
       const wrong = await post(ping, bearer(mistype(gptKey)));
       expect(wrong.status).toBe(401);
+      expect(wrong.headers.get('www-authenticate')).toMatch(
+        /resource_metadata=.*error="invalid_token"/,
+      );
       expect(await wrong.text()).not.toContain(gptKey);
     });
 

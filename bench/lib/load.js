@@ -56,11 +56,18 @@ async function fire(target, { duration, amount, connections, pipelining, serverP
   const serverCpu0 = processCpuMs(serverPid);
   const machineCpu0 = machineCpuMs();
   const loadCpu0 = process.cpuUsage();
+  const startedNs = process.hrtime.bigint();
   const result = await new Promise((resolve, reject) => {
     active = autocannon(
       {
         url: target.url,
         headers: target.headers ?? {},
+        // A POST target (e.g. a replayed MCP request) carries its method and body.
+        ...(target.method ? { method: target.method } : {}),
+        ...(target.body !== undefined ? { body: target.body } : {}),
+        // Every response's body must equal this, else it counts as a mismatch (a 200 can carry
+        // an error, e.g. an MCP tool error result).
+        ...(target.expectBody !== undefined ? { expectBody: target.expectBody } : {}),
         connections,
         pipelining,
         ...(amount ? { amount } : { duration }),
@@ -74,6 +81,7 @@ async function fire(target, { duration, amount, connections, pipelining, serverP
       firstLatencies.push(ms);
     });
   }).finally(() => (active = null));
+  const endedNs = process.hrtime.bigint();
   const serverCpuMs = delta(serverCpu0, processCpuMs(serverPid));
   const machineCpuMsUsed = delta(machineCpu0, machineCpuMs());
   const loadCpu = process.cpuUsage(loadCpu0);
@@ -90,6 +98,8 @@ async function fire(target, { duration, amount, connections, pipelining, serverP
     sent: result.requests.sent,
     ok: result['2xx'],
     non2xx: result.non2xx,
+    /** Responses whose body differed from `target.expectBody` (0 when none was given). */
+    mismatches: result.mismatches ?? 0,
     errors: result.errors,
     timeouts: result.timeouts,
     statusCodes: Object.fromEntries(
@@ -100,6 +110,11 @@ async function fire(target, { duration, amount, connections, pipelining, serverP
     firstLatencies,
     serverCpuMs,
     loadCpuMs,
+    /**
+     * The run's span on the monotonic clock (µs), the clock of V8's CPU profiles: a profiled
+     * server's samples can be told apart per route (bench/lib/cpu-profile.js).
+     */
+    window: { startUs: Number(startedNs / 1000n), endUs: Number(endedNs / 1000n) },
     /** PostgreSQL's backends and Redis serving the run (`services`, bench/lib/services.js). */
     pgCpuMs: pgMs,
     redisCpuMs: redisMs,
@@ -177,6 +192,7 @@ function summarize(runs) {
     sent: sum((r) => r.sent),
     ok: sum((r) => r.ok),
     non2xx: sum((r) => r.non2xx),
+    mismatches: sum((r) => r.mismatches ?? 0),
     errors: sum((r) => r.errors),
     timeouts: sum((r) => r.timeouts),
     statusCodes,

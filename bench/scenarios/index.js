@@ -5,6 +5,7 @@
 module.exports = [
   require('./gpt-key-auth'),
   require('./gpt-devis'),
+  require('./mcp'),
   require('./llm-proxy'),
   require('./chat-polling'),
 ];

@@ -7,6 +7,7 @@ import { feedbackConfig } from './feedback.config';
 import { gptConfig } from './gpt.config';
 import { llmConfig } from './llm.config';
 import { mcpConfig } from './mcp.config';
+import { oauthConfig } from './oauth.config';
 import { observabilityConfig } from './observability.config';
 import { publishingConfig } from './publishing.config';
 import { redisConfig } from './redis.config';
@@ -22,6 +23,7 @@ export {
   gptConfig,
   llmConfig,
   mcpConfig,
+  oauthConfig,
   observabilityConfig,
   publishingConfig,
   redisConfig,
@@ -36,6 +38,7 @@ export type { FeedbackConfig } from './feedback.config';
 export type { GptConfig } from './gpt.config';
 export type { LlmConfig } from './llm.config';
 export type { McpConfig } from './mcp.config';
+export type { OAuthConfig } from './oauth.config';
 export type { ObservabilityConfig } from './observability.config';
 export type { PublishingConfig } from './publishing.config';
 export type { RedisConfig } from './redis.config';
@@ -55,4 +58,5 @@ export const allConfigs = [
   feedbackConfig,
   observabilityConfig,
   mcpConfig,
+  oauthConfig,
 ];

@@ -10,8 +10,8 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Auth, CurrentGptKey } from '../common/auth/auth.decorator';
-import type { AuthenticatedGptKey } from '../common/auth/principal';
+import { Auth, CurrentCaller } from '../common/auth/auth.decorator';
+import type { AssistantCaller } from '../common/auth/principal';
 import { ErrorResponseDto } from '../common/errors/error-response.dto';
 import { GptAction } from '../gpt-schema/gpt-action.decorator';
 import { AnalysisListDto, AnalysisResponseDto } from './dto/analysis-response.dto';
@@ -37,6 +37,7 @@ export class GptActionsController {
     operationId: 'findDevisByReference',
     title: 'Find a quote by reference',
     effect: 'read',
+    scope: 'quotes:read',
     summary:
       'Find a quote (devis) by the reference the user gives, e.g. DEV-2025-0042. Returns the quote with its lines, totals and earlier analyses.',
   })
@@ -51,6 +52,7 @@ export class GptActionsController {
     operationId: 'getDevis',
     title: 'Get a quote',
     effect: 'read',
+    scope: 'quotes:read',
     summary:
       'Get a quote (devis) by id or reference: company, client, lines, totals HT/TVA/TTC, and earlier analyses. Call this before analysing.',
   })
@@ -66,6 +68,7 @@ export class GptActionsController {
     operationId: 'listDevisAnalyses',
     title: 'List the analyses of a quote',
     effect: 'read',
+    scope: 'quotes:read',
     summary: 'List the analyses already recorded for a quote, newest first.',
   })
   @ApiParam({ name: 'id', description: 'Devis id (uuid) or reference', example: 'DEV-2025-0042' })
@@ -80,6 +83,7 @@ export class GptActionsController {
     operationId: 'createAnalysis',
     title: 'Record a quote analysis',
     effect: 'write',
+    scope: 'analyses:write',
     summary:
       'Record the analysis of a quote: score 0-100, grade A-E, confidence, summary and recommendations. Send the same Idempotency-Key when retrying.',
     consequential: false,
@@ -104,12 +108,12 @@ export class GptActionsController {
   })
   @NotFound()
   async create(
-    @CurrentGptKey() key: AuthenticatedGptKey,
+    @CurrentCaller() caller: AssistantCaller,
     @Body() dto: CreateAnalysisDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<AnalysisResponseDto> {
-    const result = await this.service.create(key, dto, idempotencyKey);
+    const result = await this.service.create(caller, dto, idempotencyKey);
     res.status(result.status);
     if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
     return result.body;

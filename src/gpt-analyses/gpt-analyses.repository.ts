@@ -7,11 +7,23 @@ import { pgPool } from '../database/pg-pool';
 
 export type NewAnalysis = Pick<
   GptAnalysisEntity,
-  'devisId' | 'apiKeyId' | 'gptScore' | 'gptGrade' | 'confidence' | 'analysis' | 'recommendations'
+  | 'devisId'
+  | 'apiKeyId'
+  | 'userId'
+  | 'oauthClientId'
+  | 'gptScore'
+  | 'gptGrade'
+  | 'confidence'
+  | 'analysis'
+  | 'recommendations'
 >;
 
+/** Who an idempotency key belongs to: a GPT key, or a signed-in person. */
+export type IdempotencyOwner =
+  { apiKeyId: string; userId: null } | { apiKeyId: null; userId: string };
+
 export interface IdempotencyInput {
-  apiKeyId: string;
+  owner: IdempotencyOwner;
   idempotencyKey: string;
   requestHash: string;
 }
@@ -41,8 +53,11 @@ export class GptAnalysesRepository {
       const { id } = (await repo.insert(analysis)).identifiers[0] as { id: string };
       const stored = await repo.findOneByOrFail({ id });
       if (idem) {
+        const { owner, idempotencyKey, requestHash } = idem;
         await m.getRepository(GptIdempotencyRecordEntity).insert({
-          ...idem,
+          ...owner,
+          idempotencyKey,
+          requestHash,
           responseStatus: 201,
           responseBody: respond(stored) as object,
         });
@@ -53,13 +68,16 @@ export class GptAnalysesRepository {
 
   /** A record younger than 24 h; older ones no longer protect (and are purged). */
   findIdempotency(
-    apiKeyId: string,
+    owner: IdempotencyOwner,
     idempotencyKey: string,
   ): Promise<GptIdempotencyRecordEntity | null> {
+    const [column, value] = owner.apiKeyId
+      ? ['r.apiKeyId', owner.apiKeyId]
+      : ['r.userId', owner.userId];
     return this.idempotency
       .createQueryBuilder('r')
-      .where('r.apiKeyId = :apiKeyId AND r.idempotencyKey = :idempotencyKey', {
-        apiKeyId,
+      .where(`${column} = :owner AND r.idempotencyKey = :idempotencyKey`, {
+        owner: value,
         idempotencyKey,
       })
       .andWhere(`r.createdAt > now() - ${IDEMPOTENCY_TTL}`)

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
-import type { AuthenticatedGptKey } from '../common/auth/principal';
+import type { AssistantCaller } from '../common/auth/principal';
 import { sha256Hex } from '../common/crypto';
 import { DomainException } from '../common/errors/domain.exception';
 import { bpToPercent, computeTotals, formatEuros } from '../devis/devis-math';
@@ -10,7 +10,7 @@ import { AnalysisResponseDto } from './dto/analysis-response.dto';
 import { CreateAnalysisDto } from './dto/create-analysis.dto';
 import { GptDevisDto, MAX_GPT_LINES } from './dto/gpt-devis.dto';
 import { AnalysisStatsDto } from './dto/stats.dto';
-import { GptAnalysesRepository } from './gpt-analyses.repository';
+import { GptAnalysesRepository, type IdempotencyOwner } from './gpt-analyses.repository';
 
 export interface AnalysisPostResult {
   status: number;
@@ -100,7 +100,7 @@ export class GptAnalysesService {
    * body is refused (422).
    */
   async create(
-    key: AuthenticatedGptKey,
+    caller: AssistantCaller,
     dto: CreateAnalysisDto,
     headerKey?: string,
   ): Promise<AnalysisPostResult> {
@@ -118,9 +118,13 @@ export class GptAnalysesService {
       );
     }
     const idempotencyKey = headerKey ?? bodyKey;
+    const owner: IdempotencyOwner =
+      caller.kind === 'gpt-key'
+        ? { apiKeyId: caller.key.id, userId: null }
+        : { apiKeyId: null, userId: caller.user.id };
     const requestHash = sha256Hex(canonicalJson(content));
     if (idempotencyKey) {
-      const previous = await this.repo.findIdempotency(key.id, idempotencyKey);
+      const previous = await this.repo.findIdempotency(owner, idempotencyKey);
       if (previous) return replay(previous, requestHash);
       await this.repo.purgeExpiredIdempotency();
     }
@@ -129,14 +133,16 @@ export class GptAnalysesService {
       const stored = await this.repo.insert(
         {
           devisId: devis.id,
-          apiKeyId: key.id,
+          apiKeyId: owner.apiKeyId,
+          userId: owner.userId,
+          oauthClientId: caller.kind === 'oauth' ? caller.clientId : null,
           gptScore: dto.gptScore,
           gptGrade: dto.gptGrade,
           confidence: dto.confidence,
           analysis: dto.analysis,
           recommendations: dto.recommendations,
         },
-        idempotencyKey ? { apiKeyId: key.id, idempotencyKey, requestHash } : null,
+        idempotencyKey ? { owner, idempotencyKey, requestHash } : null,
         (a) => AnalysisResponseDto.from(a),
       );
       return { status: 201, body: AnalysisResponseDto.from(stored), replayed: false };
@@ -145,7 +151,7 @@ export class GptAnalysesService {
         err instanceof QueryFailedError && (err as { code?: string }).code === '23505';
       if (!duplicate || !idempotencyKey) throw err;
       // A concurrent retry with the same key committed first: answer as it did.
-      const previous = await this.repo.findIdempotency(key.id, idempotencyKey);
+      const previous = await this.repo.findIdempotency(owner, idempotencyKey);
       if (!previous) throw err;
       return replay(previous, requestHash);
     }

@@ -23,8 +23,9 @@ export class GptKeysCoreModule {}
   controllers: [GptKeysAdminController, GptMeController],
   providers: [
     // The global AccessGuard hands GPT-key routes to this guard (auth, hourly limit, usage).
-    { provide: GPT_KEY_GUARD, useClass: GptKeyGuard },
+    GptKeyGuard,
+    { provide: GPT_KEY_GUARD, useExisting: GptKeyGuard },
   ],
-  exports: [GptKeysCoreModule],
+  exports: [GptKeysCoreModule, GptKeyGuard],
 })
 export class GptKeysModule {}

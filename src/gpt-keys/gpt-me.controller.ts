@@ -1,8 +1,8 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Auth, CurrentGptKey } from '../common/auth/auth.decorator';
-import type { AuthenticatedGptKey } from '../common/auth/principal';
+import { Auth, CurrentCaller } from '../common/auth/auth.decorator';
+import type { AssistantCaller } from '../common/auth/principal';
 import { GptAction } from '../gpt-schema/gpt-action.decorator';
 import { GptMeResponseDto } from './dto/gpt-key.dto';
 
@@ -20,17 +20,24 @@ export class GptMeController {
   })
   @ApiOkResponse({ type: GptMeResponseDto, description: 'Key name, hourly limit and what is left' })
   me(
-    @CurrentGptKey() key: AuthenticatedGptKey,
+    @CurrentCaller() caller: AssistantCaller,
     @Res({ passthrough: true }) res: Response,
   ): GptMeResponseDto {
-    // The rate-limit guard has just counted this request and set these headers.
-    return {
-      name: key.name,
-      keyPrefix: key.displayPrefix,
-      rateLimit: key.rateLimitPerHour,
+    // The guard has just counted this request and set these headers.
+    const window = {
+      rateLimit: Number(res.getHeader('X-RateLimit-Limit')),
       remaining: Number(res.getHeader('X-RateLimit-Remaining')),
       resetInSeconds: Number(res.getHeader('X-RateLimit-Reset')),
-      expiresAt: key.expiresAt,
     };
+    if (caller.kind === 'oauth') {
+      return {
+        name: `${caller.user.name} via ${caller.clientName}`,
+        keyPrefix: 'oauth',
+        ...window,
+        expiresAt: caller.expiresAt,
+      };
+    }
+    const { key } = caller;
+    return { name: key.name, keyPrefix: key.displayPrefix, ...window, expiresAt: key.expiresAt };
   }
 }

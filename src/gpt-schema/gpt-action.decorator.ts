@@ -1,5 +1,6 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiExtension, ApiOperation } from '@nestjs/swagger';
+import type { OAuthScope } from '../oauth/scopes';
 
 export const GPT_ACTION_EXTENSION = 'x-passerelle-gpt-action';
 /** Reflect metadata key under which the handler keeps its options (read by the MCP tool registry). */
@@ -27,6 +28,11 @@ export interface GptActionOptions {
   idempotent?: boolean;
   /** ChatGPT asks the user to confirm consequential actions; false for harmless writes. */
   consequential?: boolean;
+  /**
+   * The OAuth scope a signed-in person must have granted the assistant to call it (see
+   * src/oauth/scopes.ts); none: any token may. GPT keys may call every action.
+   */
+  scope?: OAuthScope;
 }
 
 export interface ToolAnnotations {

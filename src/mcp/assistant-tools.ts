@@ -6,7 +6,7 @@ import { ExternalContextCreator } from '@nestjs/core/helpers/external-context-cr
 import { RouteParamsFactory } from '@nestjs/core/router/route-params-factory';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { AppRequest, Principal } from '../common/auth/principal';
+import type { AppRequest, AssistantCaller } from '../common/auth/principal';
 import { describeError, safeError } from '../common/errors/describe-error';
 import { DomainException } from '../common/errors/domain.exception';
 import type { ErrorCode } from '../common/errors/error-code';
@@ -38,7 +38,7 @@ export type ToolOutcome =
 
 /** Who calls, and the HTTP exchange the call arrived in (rate-limit headers, request id). */
 export interface ToolCaller {
-  principal: Principal;
+  principal: AssistantCaller;
   request: AppRequest;
   response: Response;
 }

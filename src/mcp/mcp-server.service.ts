@@ -12,9 +12,15 @@ import {
   type Tool,
 } from '@modelcontextprotocol/server';
 import type { Response } from 'express';
-import type { AppRequest, Principal } from '../common/auth/principal';
+import type { AppRequest, AssistantCaller } from '../common/auth/principal';
 import { appConfig, mcpConfig } from '../config';
-import { AssistantTools, type ToolCaller, type ToolOutcome } from './assistant-tools';
+import { OAuthServer } from '../oauth/oauth-server';
+import {
+  AssistantTools,
+  type ToolCaller,
+  type ToolDescriptor,
+  type ToolOutcome,
+} from './assistant-tools';
 
 const SERVER_INFO = {
   name: 'passerelle',
@@ -41,6 +47,7 @@ export class McpServerService implements OnModuleDestroy {
 
   constructor(
     private readonly tools: AssistantTools,
+    private readonly oauth: OAuthServer,
     @Inject(mcpConfig.KEY) private readonly config: ConfigType<typeof mcpConfig>,
     @Inject(appConfig.KEY) app: ConfigType<typeof appConfig>,
   ) {
@@ -51,7 +58,8 @@ export class McpServerService implements OnModuleDestroy {
     ]);
     this.handler = createMcpHandler((ctx) => this.createServer(ctx), {
       legacy: 'stateless',
-      // 'auto': one JSON body, since no tool sends a notification before its result.
+      // 'auto': one JSON body for 2026-07-28 requests (no tool notifies before its result);
+      // the 2025-era fallback answers clients that accept it with a one-event SSE stream.
       maxRequestBodySize: config.maxBodyBytes,
       onerror: (err) => this.logger.debug({ err: err.message }, 'MCP request refused'),
     });
@@ -61,7 +69,7 @@ export class McpServerService implements OnModuleDestroy {
   private readonly allowedOrigins: Set<string>;
 
   /** Serves one HTTP exchange of /mcp for an authenticated caller. */
-  async handle(req: AppRequest, res: Response, principal: Principal): Promise<void> {
+  async handle(req: AppRequest, res: Response, principal: AssistantCaller): Promise<void> {
     const origin = req.headers.origin;
     if (origin !== undefined && !this.allowedOrigins.has(origin)) {
       // DNS-rebinding protection (MCP transports spec): a page on another origin may not call.
@@ -87,15 +95,48 @@ export class McpServerService implements OnModuleDestroy {
       capabilities: { tools: { listChanged: false } },
       instructions: INSTRUCTIONS,
     });
-    server.setRequestHandler('tools/list', () => ({ tools: this.tools.list() as Tool[] }));
+    // A person's token shows and calls only what they granted; a GPT key, everything.
+    const allowed = (scope: string | undefined) =>
+      caller.principal.kind === 'gpt-key' || !scope || caller.principal.scopes.includes(scope);
+    server.setRequestHandler('tools/list', () => ({
+      tools: this.tools
+        .list()
+        .filter((t) => allowed(this.tools.options(t.name)?.scope))
+        .map((t) => this.withSecurity(t)) as unknown as Tool[],
+    }));
     server.setRequestHandler('tools/call', async (request) => {
       const { name, arguments: args } = request.params;
       if (!this.tools.has(name)) {
         throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`);
       }
+      const scope = this.tools.options(name)?.scope;
+      if (!allowed(scope)) return this.insufficientScope(scope!);
       return this.toResult(await this.tools.call(name, args, caller));
     });
     return server;
+  }
+
+  /** ChatGPT reads per-tool auth from `securitySchemes` (sign-in needed, with which scopes). */
+  private withSecurity(tool: ToolDescriptor) {
+    const scope = this.tools.options(tool.name)?.scope;
+    const securitySchemes = [{ type: 'oauth2', ...(scope ? { scopes: [scope] } : {}) }];
+    return { ...tool, securitySchemes, _meta: { securitySchemes } };
+  }
+
+  /**
+   * A tool the token's grant does not cover: a tool error whose `mcp/www_authenticate` tells
+   * the client which scope to ask for (ChatGPT then restarts the sign-in for it).
+   */
+  private insufficientScope(scope: string): CallToolResult {
+    const message = `This assistant was not allowed to do this: ask again for the ${scope} permission`;
+    return {
+      ...toolError({ code: 'INSUFFICIENT_SCOPE', message }),
+      _meta: {
+        'mcp/www_authenticate': [
+          this.oauth.challenge({ code: 'insufficient_scope', description: message }, [scope]),
+        ],
+      },
+    };
   }
 
   /** `structuredContent` plus the same JSON as text; business errors as `isError` results. */
@@ -125,7 +166,7 @@ function toolError(error: { code: string; message: string; details?: unknown }):
   };
 }
 
-function principalId(principal: Principal): string {
+function principalId(principal: AssistantCaller): string {
   return principal.kind === 'gpt-key' ? `gpt-key:${principal.key.id}` : `user:${principal.user.id}`;
 }
 

@@ -2,7 +2,7 @@ import { Controller, Delete, Get, HttpCode, Post, Req, Res } from '@nestjs/commo
 import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Auth } from '../common/auth/auth.decorator';
-import type { AppRequest } from '../common/auth/principal';
+import type { AppRequest, AssistantCaller } from '../common/auth/principal';
 import { DomainException } from '../common/errors/domain.exception';
 import { ErrorResponseDto } from '../common/errors/error-response.dto';
 import { McpServerService } from './mcp-server.service';
@@ -12,7 +12,7 @@ import { McpServerService } from './mcp-server.service';
  * agent tools call. Its tools are the routes marked `@GptAction()`; see docs/ASSISTANTS.md.
  */
 @ApiTags('mcp')
-@Auth('gpt-key')
+@Auth('assistant')
 @Controller('mcp')
 export class McpController {
   constructor(private readonly mcp: McpServerService) {}
@@ -28,7 +28,7 @@ export class McpController {
   })
   @ApiOkResponse({ description: 'A JSON-RPC response' })
   handle(@Req() req: AppRequest, @Res() res: Response): Promise<void> {
-    return this.mcp.handle(req, res, req.principal!);
+    return this.mcp.handle(req, res, req.principal as AssistantCaller);
   }
 
   @Get()

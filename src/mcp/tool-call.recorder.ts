@@ -8,14 +8,14 @@ import {
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { BatchWriter } from '../common/batch-writer';
-import type { Principal } from '../common/auth/principal';
+import type { AssistantCaller } from '../common/auth/principal';
 import { gptConfig } from '../config';
 import { MetricsService } from '../metrics/metrics.service';
 import { type ToolCallRow, ToolCallsRepository } from './tool-calls.repository';
 
 export interface ToolCallRecord {
   tool: string;
-  principal: Principal;
+  principal: AssistantCaller;
   calledAt: Date;
   durationMs: number;
   errorCode: string | null;
@@ -56,8 +56,8 @@ export class ToolCallRecorder implements OnModuleInit, BeforeApplicationShutdown
       calledAt: call.calledAt,
       tool: call.tool,
       gptKeyId: principal.kind === 'gpt-key' ? principal.key.id : null,
-      userId: principal.kind === 'user' ? principal.user.id : null,
-      clientId: null,
+      userId: principal.kind === 'oauth' ? principal.user.id : null,
+      clientId: principal.kind === 'oauth' ? principal.clientId.slice(0, 255) : null,
       outcome,
       errorCode: call.errorCode,
       durationMs: Math.max(0, Math.round(call.durationMs)),

@@ -35,7 +35,7 @@ export class MetricsService {
 
   private readonly authFailures = new Counter({
     name: 'passerelle_auth_failures_total',
-    help: 'Refused credentials, by kind (gpt-key, user) and reason (error code)',
+    help: 'Refused credentials, by kind (gpt-key, oauth, user) and reason (error code)',
     labelNames: ['kind', 'reason'] as const,
     registers: [this.registry],
   });
@@ -77,7 +77,7 @@ export class MetricsService {
 
   private readonly toolCalls = new Counter({
     name: 'passerelle_assistant_tool_calls_total',
-    help: 'Assistant tool calls (MCP tools/call), by tool, caller kind (gpt-key, user), outcome and error code',
+    help: 'Assistant tool calls (MCP tools/call), by tool, caller kind (gpt-key, oauth), outcome and error code',
     labelNames: ['tool', 'caller', 'outcome', 'code'] as const,
     registers: [this.registry],
   });
@@ -114,7 +114,7 @@ export class MetricsService {
     this.httpDuration.observe(labels, seconds);
   }
 
-  authFailure(kind: 'gpt-key' | 'user', reason: string): void {
+  authFailure(kind: 'gpt-key' | 'oauth' | 'user', reason: string): void {
     this.authFailures.inc({ kind, reason });
   }
 
@@ -144,7 +144,7 @@ export class MetricsService {
   /** `tool` is a registered tool name (unknown names are refused before they get here). */
   toolCall(input: {
     tool: string;
-    caller: 'gpt-key' | 'user';
+    caller: 'gpt-key' | 'oauth';
     outcome: 'success' | 'error';
     code: string;
     seconds: number;

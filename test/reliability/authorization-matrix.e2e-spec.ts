@@ -11,6 +11,10 @@ type Caller = 'anonymous' | 'user' | 'staff' | 'admin' | 'gpt-key';
 const POLICY: Record<string, Policy> = {
   'GET /health/live': 'public',
   'GET /health/ready': 'public',
+  'GET /.well-known/oauth-protected-resource': 'public',
+  'GET /.well-known/oauth-protected-resource/mcp': 'public',
+  'GET /api/oauth/grants': 'user',
+  'DELETE /api/oauth/grants/{id}': 'user',
   'POST /api/auth/login': 'public',
   'GET /api/auth/me': 'user',
   'POST /api/auth/logout': 'user',

@@ -46,6 +46,8 @@ export interface TestAppOptions {
   listen?: boolean;
   /** Reuse another app's database (a second instance); it is not dropped on close. */
   db?: TestDatabase;
+  /** Listen on this port (with `listen`), e.g. one APP_URL names. */
+  port?: number;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -64,7 +66,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       bodyParser: false,
     });
     configureApp(app);
-    if (options.listen) await app.listen(0, '127.0.0.1');
+    if (options.listen) await app.listen(options.port ?? 0, '127.0.0.1');
     else await app.init();
   } catch (err) {
     await app?.close().catch(() => undefined);

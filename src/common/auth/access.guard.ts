@@ -9,6 +9,7 @@ const ROLE_RANK = { user: 1, staff: 2, admin: 3 } as const;
 /** Token under which the GPT key and user token guards register themselves. */
 export const GPT_KEY_GUARD = Symbol('GPT_KEY_GUARD');
 export const USER_TOKEN_GUARD = Symbol('USER_TOKEN_GUARD');
+export const ASSISTANT_GUARD = Symbol('ASSISTANT_GUARD');
 
 /**
  * The global guard: deny by default. Delegates credential checks to the GPT key guard
@@ -25,7 +26,12 @@ export class AccessGuard implements CanActivate {
 
   /** The credential guard of a policy, looked up once (a non-strict lookup scans every module). */
   private guardFor(policy: AccessPolicy): CanActivate {
-    const token = policy === 'gpt-key' ? GPT_KEY_GUARD : USER_TOKEN_GUARD;
+    const token =
+      policy === 'gpt-key'
+        ? GPT_KEY_GUARD
+        : policy === 'assistant'
+          ? ASSISTANT_GUARD
+          : USER_TOKEN_GUARD;
     let guard = this.guards.get(token);
     if (!guard) {
       guard = this.moduleRef.get<CanActivate>(token, { strict: false });
@@ -66,6 +72,7 @@ export class AccessGuard implements CanActivate {
 
     const principal = context.switchToHttp().getRequest<AppRequest>().principal;
     if (policy === 'gpt-key') return principal?.kind === 'gpt-key';
+    if (policy === 'assistant') return principal?.kind === 'gpt-key' || principal?.kind === 'oauth';
     if (principal?.kind !== 'user')
       throw new DomainException('AUTH_REQUIRED', 'Authentication required');
     if (ROLE_RANK[principal.user.role] < ROLE_RANK[policy]) {

@@ -11,19 +11,26 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../errors/error-response.dto';
-import type { AppRequest, AuthenticatedGptKey, AuthenticatedUser } from './principal';
+import type {
+  AppRequest,
+  AssistantCaller,
+  AuthenticatedGptKey,
+  AuthenticatedUser,
+} from './principal';
 
 /**
  * Who may call a route. Roles are ranked: `admin` ⊃ `staff` ⊃ `user`.
- * `gpt-key` is a GPT Action's Bearer key, rate-limited per key.
+ * `gpt-key` is a GPT Action's Bearer key, rate-limited per key. `assistant` is a GPT key or an
+ * OAuth 2.1 access token of a person (issued by Passerelle for the MCP server).
  */
-export type AccessPolicy = 'gpt-key' | 'user' | 'staff' | 'admin';
+export type AccessPolicy = 'gpt-key' | 'assistant' | 'user' | 'staff' | 'admin';
 
 export const ACCESS_POLICY = 'passerelle:access-policy';
 export const IS_PUBLIC = 'passerelle:public';
 
 export const GPT_KEY_SECURITY = 'gptKey';
 export const USER_TOKEN_SECURITY = 'userToken';
+export const OAUTH_SECURITY = 'oauth2';
 
 /**
  * The one auth decorator. Every route is denied unless it carries `@Auth(...)` or `@Public()`.
@@ -32,13 +39,15 @@ export const USER_TOKEN_SECURITY = 'userToken';
 export function Auth(policy: AccessPolicy) {
   const decorators = [
     SetMetadata(ACCESS_POLICY, policy),
-    ApiBearerAuth(policy === 'gpt-key' ? GPT_KEY_SECURITY : USER_TOKEN_SECURITY),
+    ...(policy === 'assistant'
+      ? [ApiBearerAuth(GPT_KEY_SECURITY), ApiBearerAuth(OAUTH_SECURITY)]
+      : [ApiBearerAuth(policy === 'gpt-key' ? GPT_KEY_SECURITY : USER_TOKEN_SECURITY)]),
     ApiUnauthorizedResponse({
       type: ErrorResponseDto,
       description: 'Missing or invalid credentials',
     }),
   ];
-  if (policy === 'gpt-key') {
+  if (policy === 'gpt-key' || policy === 'assistant') {
     decorators.push(
       ApiTooManyRequestsResponse({
         type: ErrorResponseDto,
@@ -63,6 +72,19 @@ export const CurrentUser = createParamDecorator(
     if (principal?.kind !== 'user')
       throw new Error('CurrentUser used on a route without user auth');
     return principal.user;
+  },
+);
+
+/**
+ * Who calls an assistant action (a GPT key, or a person through OAuth): routes marked
+ * `@GptAction()` take this, since the MCP server calls them for both.
+ */
+export const CurrentCaller = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): AssistantCaller => {
+    const principal = ctx.switchToHttp().getRequest<AppRequest>().principal;
+    if (principal?.kind !== 'gpt-key' && principal?.kind !== 'oauth')
+      throw new Error('CurrentCaller used on a route without assistant auth');
+    return principal;
   },
 );
 

@@ -55,7 +55,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
   private count(req: AppRequest, status: number, code: ErrorCode) {
     if (!this.metrics) return;
     if (status === 401) {
-      this.metrics.authFailure(code.startsWith('GPT_KEY') ? 'gpt-key' : 'user', code);
+      this.metrics.authFailure(
+        code.startsWith('GPT_KEY') ? 'gpt-key' : code.startsWith('OAUTH') ? 'oauth' : 'user',
+        code,
+      );
       return;
     }
     const keyId = req.principal?.kind === 'gpt-key' ? req.principal.key.id : '';

@@ -64,6 +64,14 @@ export class GptAnalysisEntity extends BaseEntity {
   @JoinColumn({ name: 'api_key_id' })
   apiKey?: GptApiKeyEntity | null;
 
+  /** The person who posted it through an assistant signed in with OAuth (no GPT key). */
+  @Column({ type: 'uuid', nullable: true })
+  userId: string | null;
+
+  /** The OAuth client (assistant) that person used. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  oauthClientId: string | null;
+
   @Column({ type: 'smallint' })
   gptScore: number;
 

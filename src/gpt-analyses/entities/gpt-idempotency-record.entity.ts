@@ -6,8 +6,12 @@ export class GptIdempotencyRecordEntity extends BaseEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Column({ type: 'uuid' })
-  apiKeyId: string;
+  /** Whose retries it protects: a GPT key, or a person signed in with OAuth (one of the two). */
+  @Column({ type: 'uuid', nullable: true })
+  apiKeyId: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  userId: string | null;
 
   @Column({ type: 'varchar', length: 255 })
   idempotencyKey: string;

@@ -161,10 +161,16 @@ export class IssuedGptKeyResponseDto extends GptKeyResponseDto {
 }
 
 export class GptMeResponseDto {
-  @ApiProperty({ example: 'Production GPT' })
+  @ApiProperty({
+    example: 'Production GPT',
+    description: 'The key name, or for a person signed in with OAuth: "<name> via <assistant>"',
+  })
   name: string;
 
-  @ApiProperty({ example: 'torp_gpt_abcd', description: 'First characters of the key' })
+  @ApiProperty({
+    example: 'torp_gpt_abcd',
+    description: 'First characters of the key; "oauth" for an OAuth access token',
+  })
   keyPrefix: string;
 
   @ApiProperty({ example: 100, description: 'Requests allowed per hour' })
@@ -176,6 +182,11 @@ export class GptMeResponseDto {
   @ApiProperty({ example: 1800, description: 'Seconds until the hourly window resets' })
   resetInSeconds: number;
 
-  @ApiProperty({ example: null, nullable: true, type: Date })
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: Date,
+    description: 'When the key (or the access token) expires',
+  })
   expiresAt: Date | null;
 }

@@ -1,0 +1,139 @@
+import { Body, Controller, Get, Headers, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { AuthService } from '../auth/auth.service';
+import { Public } from '../common/auth/auth.decorator';
+import { DomainException } from '../common/errors/domain.exception';
+import { pickLanguage } from '../common/http/language';
+import { LoginRateLimit } from '../common/rate-limit/rate-limit.decorator';
+import { UsersService } from '../users/users.service';
+import { consentPage, loginPage } from './consent-page';
+import { INTERACTION_PATH, type InteractionDetails, OAuthServer } from './oauth-server';
+
+/**
+ * The sign-in and consent pages of the OAuth flow (plain HTML, French or English): a person
+ * signs in with their Passerelle account, sees which assistant asks for which scopes, allows
+ * or denies. The provider's interaction cookie ties each POST to the page it came from; an
+ * expired or unknown interaction changes nothing and shows the provider's error page.
+ */
+@ApiExcludeController()
+@Public()
+@Controller(INTERACTION_PATH.slice(1))
+export class OAuthInteractionController {
+  constructor(
+    private readonly oauth: OAuthServer,
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+  ) {}
+
+  @Get(':uid')
+  async show(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Query('lang') lang: unknown,
+    @Headers('accept-language') accept?: string,
+  ): Promise<void> {
+    const details = await this.oauth.interactionDetails(req, res);
+    const language = pickLanguage(lang, accept);
+    const client = await this.clientName(details, res);
+    if (details.prompt.name === 'login') {
+      this.html(res, 200, loginPage(language, { uid: details.uid, client }));
+      return;
+    }
+    const user = details.session?.accountId
+      ? await this.users.findById(details.session.accountId)
+      : null;
+    const missing = (details.prompt.details.missingResourceScopes ?? {}) as Record<
+      string,
+      string[]
+    >;
+    this.html(
+      res,
+      200,
+      consentPage(language, {
+        uid: details.uid,
+        client,
+        email: user?.email ?? '',
+        scopes: [...new Set(Object.values(missing).flat())],
+      }),
+    );
+  }
+
+  @Post(':uid/login')
+  @HttpCode(200)
+  @LoginRateLimit()
+  async login(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Body() body: { email?: unknown; password?: unknown },
+    @Query('lang') lang: unknown,
+    @Headers('accept-language') accept?: string,
+  ): Promise<void> {
+    const details = await this.oauth.interactionDetails(req, res);
+    if (details.prompt.name !== 'login') throw badStep();
+    const email = typeof body?.email === 'string' ? body.email.slice(0, 254) : '';
+    const password = typeof body?.password === 'string' ? body.password.slice(0, 1024) : '';
+    try {
+      const user = await this.auth.verifyCredentials(email, password);
+      await this.oauth.finishInteraction(req, res, { login: { accountId: user.id } }, false);
+    } catch (err) {
+      if (!(err instanceof DomainException) || err.code !== 'INVALID_CREDENTIALS') throw err;
+      const client = await this.clientName(details, res);
+      const page = loginPage(pickLanguage(lang, accept), {
+        uid: details.uid,
+        client,
+        email,
+        failed: true,
+      });
+      this.html(res, 401, page);
+    }
+  }
+
+  @Post(':uid/confirm')
+  async confirm(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const details = await this.oauth.interactionDetails(req, res);
+    const accountId = details.session?.accountId;
+    if (details.prompt.name !== 'consent' || !accountId) throw badStep();
+    const grantId = await this.oauth.grantConsent(details, accountId);
+    const consent = details.grantId ? {} : { grantId };
+    await this.oauth.finishInteraction(req, res, { consent }, true);
+  }
+
+  @Post(':uid/abort')
+  async abort(@Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.oauth.interactionDetails(req, res);
+    await this.oauth.finishInteraction(
+      req,
+      res,
+      { error: 'access_denied', error_description: 'The person denied the access' },
+      false,
+    );
+  }
+
+  /** The client's name; the form may go back to its redirect URIs (CSP form-action). */
+  private async clientName(details: InteractionDetails, res: Response): Promise<string> {
+    const client = await this.oauth.clientOf(String(details.params.client_id));
+    const origins = new Set<string>();
+    for (const uri of client?.redirectUris ?? []) {
+      try {
+        const { protocol, host } = new URL(uri);
+        // Custom schemes (native apps) have no host: a form may still be redirected there.
+        origins.add(host ? `${protocol}//${host}` : protocol);
+      } catch {
+        // a registered URI is always a URL; nothing to allow otherwise
+      }
+    }
+    res.setHeader(
+      'Content-Security-Policy',
+      `default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'; form-action 'self' ${[...origins].join(' ')}`,
+    );
+    return client?.name ?? String(details.params.client_id);
+  }
+
+  private html(res: Response, status: number, page: string) {
+    res.status(status).setHeader('Cache-Control', 'no-store').type('html').send(page);
+  }
+}
+
+const badStep = () =>
+  new DomainException('BAD_REQUEST', 'This step of the sign-in is not the current one');

@@ -1,0 +1,2 @@
+/** oidc-provider ships no type declarations; OAuthServer wraps the few calls it makes. */
+declare module 'oidc-provider';
