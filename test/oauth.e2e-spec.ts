@@ -390,6 +390,30 @@ describe('OAuth 2.1 for the MCP server', () => {
       expect(await english.text()).toContain('Sign in to Passerelle');
     });
 
+    it('accepts a client ID metadata document only from a public https URL', async () => {
+      const meta = (await (
+        await fetch(`${base}/.well-known/oauth-authorization-server`)
+      ).json()) as Json;
+      expect(meta.client_id_metadata_document_supported).toBe(true);
+      for (const clientId of [
+        'http://client.example/oauth.json',
+        'https://127.0.0.1:9/oauth.json',
+      ]) {
+        const res = await new Browser(base).go(
+          `/oauth/authorize?${new URLSearchParams({
+            response_type: 'code',
+            client_id: clientId,
+            redirect_uri: 'https://client.example/callback',
+            code_challenge: pkce().challenge,
+            code_challenge_method: 'S256',
+          })}`,
+        );
+        expect({ clientId, status: res.status }).toEqual({ clientId, status: 400 });
+        expect(res.headers.get('location')).toBeNull();
+        expect(await res.text()).toContain('invalid_client');
+      }
+    });
+
     it('refuses registration metadata it cannot honour, registering nothing', async () => {
       const before = await count(`oauth_models WHERE model = 'Client'`);
       const none = await register(base, { redirect_uris: [] });

@@ -268,9 +268,18 @@ export class OAuthServer implements OnModuleInit, OnModuleDestroy {
       },
       jwks: { keys: [signingKey(secret('signing-key'))] },
       discovery: { service_documentation: `${this.app.appUrl}/docs` },
+      fetchResponseBodyLimits: {
+        'client_id metadata document': 5_120,
+        jwks_uri: 65_536,
+        sector_identifier_uri: 65_536,
+      },
       features: {
         devInteractions: { enabled: false },
         registration: { enabled: true, initialAccessToken: false },
+        // Client ID metadata documents (an https URL as client_id): the library fetches them
+        // over https only, refuses private and loopback addresses (SSRF), gives up after 2.5 s
+        // and reads at most 5 KiB (fetchResponseBodyLimits below).
+        clientIdMetadataDocument: { enabled: true, ack: 'draft-02' },
         revocation: { enabled: true },
         userinfo: { enabled: false },
         rpInitiatedLogout: { enabled: false },
