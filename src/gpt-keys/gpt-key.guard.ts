@@ -10,8 +10,6 @@ import { gptConfig } from '../config';
 import { GptKeyUsageRecorder } from './gpt-key-usage.recorder';
 import { GptKeysService } from './gpt-keys.service';
 
-const HOUR_MS = 3_600_000;
-
 /** RFC 6750 challenge; `error` only when a token was sent. */
 function challenge(code: ErrorCode | null, description?: string): Record<string, string> {
   const parts = ['realm="passerelle-gpt"'];
@@ -76,23 +74,8 @@ export class GptKeyGuard implements CanActivate {
     req.principal = { kind: 'gpt-key', key };
 
     const limit = key.rateLimitPerHour ?? this.config.defaultRateLimit;
-    const counter = `gpt-key:${key.id}`;
-    const window =
-      this.limits.consumeLocal(counter, limit, HOUR_MS) ??
-      (await this.limits.consume(counter, limit, HOUR_MS));
     const res = http.getResponse<Response>();
-    res.setHeader('X-RateLimit-Limit', limit);
-    res.setHeader('X-RateLimit-Remaining', window.remaining);
-    res.setHeader('X-RateLimit-Reset', window.resetSeconds);
-    if (!window.allowed) {
-      const retryAfter = String(window.resetSeconds);
-      throw new DomainException(
-        'RATE_LIMITED',
-        `Hourly limit of ${limit} requests reached for this key; retry in ${retryAfter} s`,
-        undefined,
-        { 'Retry-After': retryAfter },
-      );
-    }
+    await this.limits.consumeHourly(res, `gpt-key:${key.id}`, limit, 'for this key');
     this.usage.record(key.id);
     return true;
   }

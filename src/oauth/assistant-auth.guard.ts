@@ -11,8 +11,6 @@ import { GptKeyGuard } from '../gpt-keys/gpt-key.guard';
 import { UsersService } from '../users/users.service';
 import { OAuthServer } from './oauth-server';
 
-const HOUR_MS = 3_600_000;
-
 /**
  * `@Auth('assistant')`: a GPT key (handed to GptKeyGuard: key, hourly limit, usage) or an OAuth
  * access token Passerelle issued for this resource, for an active person (per person and client
@@ -70,23 +68,12 @@ export class AssistantAuthGuard implements CanActivate {
       expiresAt: verified.expiresAt,
     };
 
-    const limit = this.config.rateLimitPerHour;
-    const counter = `oauth:${user.id}:${verified.clientId}`;
-    const window =
-      this.limits.consumeLocal(counter, limit, HOUR_MS) ??
-      (await this.limits.consume(counter, limit, HOUR_MS));
-    res.setHeader('X-RateLimit-Limit', limit);
-    res.setHeader('X-RateLimit-Remaining', window.remaining);
-    res.setHeader('X-RateLimit-Reset', window.resetSeconds);
-    if (!window.allowed) {
-      const retryAfter = String(window.resetSeconds);
-      throw new DomainException(
-        'RATE_LIMITED',
-        `Hourly limit of ${limit} requests reached for you in this assistant; retry in ${retryAfter} s`,
-        undefined,
-        { 'Retry-After': retryAfter },
-      );
-    }
+    await this.limits.consumeHourly(
+      res,
+      `oauth:${user.id}:${verified.clientId}`,
+      this.config.rateLimitPerHour,
+      'for you in this assistant',
+    );
     return true;
   }
 

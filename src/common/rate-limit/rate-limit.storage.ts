@@ -1,7 +1,10 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type Redis from 'ioredis';
+import { DomainException } from '../errors/domain.exception';
 import { REDIS } from '../redis/redis.module';
+
+const HOUR_MS = 3_600_000;
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
@@ -96,6 +99,32 @@ export class RateLimitStorage implements ThrottlerStorage, OnModuleDestroy {
   consumeLocal(key: string, limit: number, windowMs: number): RateLimitWindow | null {
     if (this.redis) return null;
     return toWindow(this.memory.increment(key, windowMs), limit);
+  }
+
+  /**
+   * One request of an hourly allowance (GPT keys, OAuth callers): counts it, writes the
+   * `X-RateLimit-*` headers every answer carries, and past the limit throws 429 with
+   * `Retry-After`. `who` ends the message: "for this key".
+   */
+  async consumeHourly(
+    res: { setHeader(name: string, value: number | string): unknown },
+    key: string,
+    limit: number,
+    who: string,
+  ): Promise<void> {
+    const window =
+      this.consumeLocal(key, limit, HOUR_MS) ?? (await this.consume(key, limit, HOUR_MS));
+    res.setHeader('X-RateLimit-Limit', limit);
+    res.setHeader('X-RateLimit-Remaining', window.remaining);
+    res.setHeader('X-RateLimit-Reset', window.resetSeconds);
+    if (window.allowed) return;
+    const retryAfter = String(window.resetSeconds);
+    throw new DomainException(
+      'RATE_LIMITED',
+      `Hourly limit of ${limit} requests reached ${who}; retry in ${retryAfter} s`,
+      undefined,
+      { 'Retry-After': retryAfter },
+    );
   }
 
   /** The ThrottlerStorage contract, for @nestjs/throttler's guard. */
