@@ -388,6 +388,14 @@ describe('OAuth 2.1 for the MCP server', () => {
       expect(await wrong.text()).toContain('E-mail ou mot de passe incorrect.');
       const english = await browser.go(`${page}?lang=en`);
       expect(await english.text()).toContain('Sign in to Passerelle');
+
+      // The switch holds for the rest of the sign-in, across the provider's redirects.
+      let res2 = await browser.post(`${page}/login`, alice);
+      while (res2.status === 303 && !location(res2).includes('/oauth/interaction/')) {
+        res2 = await browser.go(location(res2));
+      }
+      const consent = await browser.go(location(res2));
+      expect(await consent.text()).toContain('Allow access');
     });
 
     it('accepts a client ID metadata document only from a public https URL', async () => {

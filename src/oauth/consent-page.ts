@@ -49,7 +49,7 @@ h1{font-size:1.4rem}form{display:grid;gap:.75rem;margin:1.25rem 0}label{display:
 input{font:inherit;padding:.55rem .7rem;border:1px solid #b8c0cc;border-radius:6px}
 button{font:inherit;padding:.6rem 1rem;border-radius:6px;border:1px solid #2453d6;background:#2453d6;color:#fff;cursor:pointer}
 button.secondary{background:#fff;color:#2453d6}.row{display:flex;gap:.75rem}.error{color:#b00020;font-weight:600}
-ul{padding-left:1.2rem}nav{text-align:right;font-size:.9rem}small{color:#5b6576}`;
+ul{padding-left:1.2rem}nav{text-align:right;font-size:.9rem}nav a{color:#2453d6}small{color:#5b6576}`;
 
 function layout(lang: Language, uid: string, title: string, body: string): string {
   const other = lang === 'fr' ? 'en' : 'fr';
@@ -76,8 +76,8 @@ ${input.failed ? `<p class="error" role="alert">${t.invalid}</p>` : ''}
 <form method="post" action="${action}/login?lang=${lang}">
 <label>${t.email}<input type="email" name="email" autocomplete="username" required value="${escapeHtml(input.email ?? '')}"></label>
 <label>${t.password}<input type="password" name="password" autocomplete="current-password" required></label>
-<div class="row"><button type="submit">${t.signIn}</button></div></form>
-<form method="post" action="${action}/abort?lang=${lang}"><div class="row"><button type="submit" class="secondary">${t.deny}</button></div></form>`,
+<div class="row"><button type="submit">${t.signIn}</button>
+<button type="submit" class="secondary" formaction="${action}/abort?lang=${lang}" formnovalidate>${t.deny}</button></div></form>`,
   );
 }
 

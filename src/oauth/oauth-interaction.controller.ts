@@ -34,7 +34,7 @@ export class OAuthInteractionController {
     @Headers('accept-language') accept?: string,
   ): Promise<void> {
     const details = await this.oauth.interactionDetails(req, res);
-    const language = pickLanguage(lang, accept);
+    const language = this.language(req, res, lang, accept);
     const client = await this.clientName(details, res);
     if (details.prompt.name === 'login') {
       this.html(res, 200, loginPage(language, { uid: details.uid, client }));
@@ -79,7 +79,7 @@ export class OAuthInteractionController {
     } catch (err) {
       if (!(err instanceof DomainException) || err.code !== 'INVALID_CREDENTIALS') throw err;
       const client = await this.clientName(details, res);
-      const page = loginPage(pickLanguage(lang, accept), {
+      const page = loginPage(this.language(req, res, lang, accept), {
         uid: details.uid,
         client,
         email,
@@ -130,10 +130,31 @@ export class OAuthInteractionController {
     return client?.name ?? String(details.params.client_id);
   }
 
+  /**
+   * The page's language: the switch (`?lang=`) is remembered for the rest of the sign-in in a
+   * cookie, since the provider's redirects between the pages drop the query; else the
+   * browser's Accept-Language; else French.
+   */
+  private language(req: Request, res: Response, lang: unknown, accept?: string) {
+    if (lang === 'fr' || lang === 'en') {
+      res.append(
+        'Set-Cookie',
+        `${LANG_COOKIE}=${lang}; Path=/oauth; Max-Age=3600; SameSite=Lax; HttpOnly`,
+      );
+      return lang;
+    }
+    const remembered = new RegExp(`(?:^|;\\s*)${LANG_COOKIE}=(fr|en)(?:;|$)`).exec(
+      req.headers.cookie ?? '',
+    )?.[1];
+    return pickLanguage(remembered, accept);
+  }
+
   private html(res: Response, status: number, page: string) {
     res.status(status).setHeader('Cache-Control', 'no-store').type('html').send(page);
   }
 }
+
+const LANG_COOKIE = 'passerelle_lang';
 
 const badStep = () =>
   new DomainException('BAD_REQUEST', 'This step of the sign-in is not the current one');
