@@ -43,9 +43,10 @@ export const readOnlyActions = (who: (ctx: ActionContext) => boolean) => ({
 
 /**
  * Last line of defence: whatever a resource loads, parameters that look like secrets never
- * leave in a response (the entities already keep hashes and ciphertexts out of SELECTs).
+ * leave in a response (the entities already keep hashes and ciphertexts out of SELECTs; the
+ * OAuth views hold no client secret or token). `liveTokens`, `totalTokens` are counts: kept.
  */
-const SECRET_PARAM = /(hash|encrypted|password|secret)/i;
+const SECRET_PARAM = /(hash|encrypted|password|secret|access_?token|refresh_?token)/i;
 
 type RecordLike = {
   params?: Record<string, unknown>;

@@ -3,6 +3,7 @@ import type { ChatStaffService } from '../src/chat/chat-staff.service';
 import type { GptAnalysesService } from '../src/gpt-analyses/gpt-analyses.service';
 import type { GptKeysService } from '../src/gpt-keys/gpt-keys.service';
 import type { LlmKeysService } from '../src/llm-providers/llm-keys.service';
+import type { OAuthGrantsService } from '../src/oauth/oauth-grants.service';
 import type { UsersService } from '../src/users/users.service';
 import { scrubSecrets, staffOrAdmin } from './access';
 import type { AdminJSOptions, ResourceWithOptions } from './adminjs-types';
@@ -13,6 +14,7 @@ import { chatResources } from './resources/chat.resources';
 import { devisResources } from './resources/devis.resources';
 import { gptKeysResource } from './resources/gpt-keys.resource';
 import { type LlmKeyTester, llmKeysResource, llmUsageResource } from './resources/llm.resources';
+import { oauthClientsResource, oauthGrantsResource } from './resources/oauth.resources';
 import { usersResource } from './resources/users.resource';
 
 export interface PanelServices {
@@ -24,6 +26,7 @@ export interface PanelServices {
   users: UsersService;
   chat: ChatStaffService;
   analyses: GptAnalysesService;
+  oauthGrants: OAuthGrantsService;
 }
 
 /** Every action of every resource passes its response through scrubSecrets last. */
@@ -52,6 +55,8 @@ export function buildAdminJsOptions(
   const resources = [
     gptKeysResource(services.gptKeys, components),
     toolCallsResource(),
+    oauthClientsResource(services.oauthGrants, components),
+    oauthGrantsResource(services.oauthGrants, components),
     llmUsageResource(services.dataSource),
     llmKeysResource(services.llmKeys, services.llmKeyTester, services.users, components),
     ...devisResources(components),
@@ -92,6 +97,9 @@ export function buildAdminJsOptions(
             users: 'Users',
             'chat-sessions': 'Chat sessions',
             'chat-messages': 'Chat messages',
+            'tool-calls': 'Tool calls',
+            'oauth-clients': 'OAuth clients',
+            'oauth-grants': 'Grants',
           },
           actions: {
             newKey: 'New key',
@@ -102,6 +110,7 @@ export function buildAdminJsOptions(
             test: 'Test',
             newUser: 'New user',
             resetPassword: 'Reset password',
+            revoke: 'Revoke',
           },
         },
       },

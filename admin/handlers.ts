@@ -81,3 +81,7 @@ export const showUrl = (context: ActionContext, id: string) =>
     recordId: id,
     actionName: 'show',
   });
+
+/** The resource's list page: where a record action goes once its record is gone. */
+export const listUrl = (context: ActionContext) =>
+  context.h.listUrl(context.resource._decorated?.id() ?? context.resource.id());

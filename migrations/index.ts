@@ -8,6 +8,7 @@ import { Feedback1764288000000 } from './1764288000000-Feedback';
 import { GptKeyUsageDaily1764374400000 } from './1764374400000-GptKeyUsageDaily';
 import { AssistantToolCalls1764460800000 } from './1764460800000-AssistantToolCalls';
 import { OAuth1764547200000 } from './1764547200000-OAuth';
+import { OAuthAdminViews1764633600000 } from './1764633600000-OAuthAdminViews';
 
 /** Applied in this order; add each new migration class here. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   GptKeyUsageDaily1764374400000,
   AssistantToolCalls1764460800000,
   OAuth1764547200000,
+  OAuthAdminViews1764633600000,
 ];

@@ -4,6 +4,7 @@ import { ChatModule } from '../chat/chat.module';
 import { GptAnalysesModule } from '../gpt-analyses/gpt-analyses.module';
 import { GptKeysCoreModule } from '../gpt-keys/gpt-keys.module';
 import { LlmKeysCoreModule } from '../llm-providers/llm-providers.module';
+import { OAuthModule } from '../oauth/oauth.module';
 import { UsersModule } from '../users/users.module';
 import { createPanelLoader } from './admin-loader';
 import { AdminPanelSetup } from './admin-panel.setup';
@@ -17,6 +18,7 @@ import { importAdminJs } from './adminjs-esm';
     GptAnalysesModule,
     LlmKeysCoreModule,
     ChatModule,
+    OAuthModule,
   ],
   providers: [AdminPanelSetup],
   exports: [AdminPanelSetup],

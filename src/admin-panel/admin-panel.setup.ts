@@ -11,6 +11,7 @@ import { GptKeysService } from '../gpt-keys/gpt-keys.service';
 import { GptAnalysesService } from '../gpt-analyses/gpt-analyses.service';
 import { LlmKeyTestService } from '../llm-providers/llm-key-test.service';
 import { LlmKeysService } from '../llm-providers/llm-keys.service';
+import { OAuthGrantsService } from '../oauth/oauth-grants.service';
 import { UsersService } from '../users/users.service';
 import { AdminAuthenticator } from './admin-authenticator';
 import type { PanelModuleOptions } from './admin-loader';
@@ -32,6 +33,7 @@ export class AdminPanelSetup implements OnModuleDestroy {
     private readonly llmKeys: LlmKeysService,
     private readonly chat: ChatStaffService,
     private readonly analyses: GptAnalysesService,
+    private readonly oauthGrants: OAuthGrantsService,
     @Inject(ThrottlerStorage) private readonly limits: ThrottlerStorage,
     @Inject(adminConfig.KEY) private readonly config: ConfigType<typeof adminConfig>,
     @Inject(authConfig.KEY) private readonly authCfg: ConfigType<typeof authConfig>,
@@ -53,6 +55,7 @@ export class AdminPanelSetup implements OnModuleDestroy {
         users: this.users,
         chat: this.chat,
         analyses: this.analyses,
+        oauthGrants: this.oauthGrants,
       }),
       auth: {
         authenticate: (email, password, ctx) => authenticator.authenticate(email, password, ctx),

@@ -17,6 +17,10 @@ import {
 import { LlmPromptTemplateEntity } from '../llm-providers/entities/llm-prompt-template.entity';
 import { LlmUsageLogEntity } from '../llm-providers/entities/llm-usage-log.entity';
 import { AssistantToolCallEntity } from '../mcp/entities/assistant-tool-call.entity';
+import {
+  OAuthClientViewEntity,
+  OAuthGrantViewEntity,
+} from '../oauth/entities/oauth-admin-views.entity';
 import { UserEntity } from '../users/entities/user.entity';
 
 /** Every entity, listed explicitly (no globs: the same list works from src and dist). */
@@ -39,4 +43,6 @@ export const entities = [
   ChatSettingsEntity,
   FeedbackEntity,
   AssistantToolCallEntity,
+  OAuthClientViewEntity,
+  OAuthGrantViewEntity,
 ];

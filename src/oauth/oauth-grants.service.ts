@@ -42,10 +42,10 @@ export class OAuthGrantsService {
 
   /** Ends a grant and every token it issued: the next call with any of them gets 401. */
   async revoke(actor: Pick<AuthenticatedUser, 'id' | 'role'>, grantId: string): Promise<void> {
-    const grant = (await this.models.grants(actor.role === 'admin' ? undefined : actor.id)).find(
-      (g) => g.grantId === grantId,
-    );
-    if (!grant) throw DomainException.notFound('Grant');
+    const grant = await this.models.grant(grantId);
+    if (!grant || (actor.role !== 'admin' && grant.accountId !== actor.id)) {
+      throw DomainException.notFound('Grant');
+    }
     await this.models.revokeByGrantId(grantId);
   }
 

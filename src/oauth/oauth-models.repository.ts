@@ -96,13 +96,20 @@ export class OAuthModelsRepository {
   }
 
   /** Live grants, newest first: one person's (accountId), or everyone's (back-office). */
-  async grants(accountId?: string): Promise<GrantSummary[]> {
+  grants(accountId?: string): Promise<GrantSummary[]> {
+    return this.liveGrants(`AND ($1::varchar IS NULL OR account_id = $1)`, [accountId ?? null]);
+  }
+
+  async grant(grantId: string): Promise<GrantSummary | undefined> {
+    return (await this.liveGrants(`AND id = $1`, [grantId]))[0];
+  }
+
+  private async liveGrants(where: string, params: unknown[]): Promise<GrantSummary[]> {
     const rows = (await this.db.query(
       `SELECT id, account_id, client_id, payload, created_at, expires_at FROM oauth_models
-        WHERE model = 'Grant' AND (expires_at IS NULL OR expires_at > now())
-          AND ($1::varchar IS NULL OR account_id = $1)
+        WHERE model = 'Grant' AND (expires_at IS NULL OR expires_at > now()) ${where}
         ORDER BY created_at DESC LIMIT 500`,
-      [accountId ?? null],
+      params,
     )) as {
       id: string;
       account_id: string;
