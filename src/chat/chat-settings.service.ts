@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../common/auth/principal';
 import { DomainException } from '../common/errors/domain.exception';
+import { TtlCache } from '../common/ttl-cache';
 import { chatConfig } from '../config';
 import type { ChatSettingsDto, UpdateChatSettingsDto } from './dto/chat-staff.dto';
 import { ChatSettingsEntity } from './entities/chat-settings.entity';
@@ -17,18 +18,20 @@ const CACHE_MS = 5_000;
  */
 @Injectable()
 export class ChatSettingsService {
-  private cached: { value: ChatSettingsEntity; until: number } | null = null;
+  private readonly cache = new TtlCache<'row', ChatSettingsEntity>({
+    ttlMs: CACHE_MS,
+    maxEntries: 1,
+  });
 
   constructor(
     private readonly db: DataSource,
     @Inject(chatConfig.KEY) private readonly config: ConfigType<typeof chatConfig>,
   ) {}
 
-  async current(): Promise<ChatSettingsEntity> {
-    if (this.cached && this.cached.until > Date.now()) return this.cached.value;
-    const value = await this.db.getRepository(ChatSettingsEntity).findOneByOrFail({ id: 1 });
-    this.cached = { value, until: Date.now() + CACHE_MS };
-    return value;
+  current(): Promise<ChatSettingsEntity> {
+    return this.cache.getOrLoad('row', () =>
+      this.db.getRepository(ChatSettingsEntity).findOneByOrFail({ id: 1 }),
+    );
   }
 
   async read(): Promise<ChatSettingsDto> {
@@ -60,7 +63,7 @@ export class ChatSettingsService {
       ].filter(Boolean);
     }
     await this.db.getRepository(ChatSettingsEntity).update({ id: 1 }, patch);
-    this.cached = null;
+    this.cache.clear();
     return this.read();
   }
 

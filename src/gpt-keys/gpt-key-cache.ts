@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import type Redis from 'ioredis';
 import type { AuthenticatedGptKey } from '../common/auth/principal';
 import { REDIS, subscribeToChannel } from '../common/redis/redis.module';
+import { TtlCache } from '../common/ttl-cache';
 import { gptConfig } from '../config';
 
 export interface CachedGptKey extends AuthenticatedGptKey {
@@ -21,39 +22,23 @@ const MAX_ENTRIES = 10_000;
 @Injectable()
 export class GptKeyCache implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(GptKeyCache.name);
-  private readonly entries = new Map<string, { key: CachedGptKey | null; until: number }>();
-  private readonly loading = new Map<string, Promise<CachedGptKey | null>>();
+  private readonly entries: TtlCache<string, CachedGptKey | null>;
   private subscriber: Redis | null = null;
 
   constructor(
-    @Inject(gptConfig.KEY) private readonly config: ConfigType<typeof gptConfig>,
+    @Inject(gptConfig.KEY) config: ConfigType<typeof gptConfig>,
     @Inject(REDIS) private readonly redis: Redis | null,
-  ) {}
+  ) {
+    this.entries = new TtlCache({ ttlMs: config.keyCacheTtlMs, maxEntries: MAX_ENTRIES });
+  }
 
   /** The cached record of a hash (null: known to be unknown), or undefined if not cached. */
   peek(hash: string): CachedGptKey | null | undefined {
-    const hit = this.entries.get(hash);
-    return hit && hit.until > Date.now() ? hit.key : undefined;
+    return this.entries.peek(hash);
   }
 
-  async get(hash: string, load: () => Promise<CachedGptKey | null>): Promise<CachedGptKey | null> {
-    const now = Date.now();
-    const hit = this.entries.get(hash);
-    if (hit && hit.until > now) return hit.key;
-
-    const pending = this.loading.get(hash);
-    if (pending) return pending;
-    const promise = load()
-      .then((key) => {
-        if (this.config.keyCacheTtlMs > 0) {
-          if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-          this.entries.set(hash, { key, until: Date.now() + this.config.keyCacheTtlMs });
-        }
-        return key;
-      })
-      .finally(() => this.loading.delete(hash));
-    this.loading.set(hash, promise);
-    return promise;
+  get(hash: string, load: () => Promise<CachedGptKey | null>): Promise<CachedGptKey | null> {
+    return this.entries.getOrLoad(hash, load);
   }
 
   /** Forget a key here and on every instance listening on Redis. */
@@ -68,10 +53,8 @@ export class GptKeyCache implements OnModuleInit, OnApplicationShutdown {
   }
 
   private drop(keyId: string) {
-    for (const [hash, entry] of this.entries)
-      if (entry.key?.id === keyId) this.entries.delete(hash);
     // A new key may now exist for a hash cached as unknown: drop those too.
-    for (const [hash, entry] of this.entries) if (entry.key === null) this.entries.delete(hash);
+    this.entries.invalidateWhere((key) => key === null || key.id === keyId);
   }
 
   onModuleInit() {

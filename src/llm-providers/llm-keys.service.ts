@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { toPlainText } from '../common/plain-text';
 import { isUuid } from '../common/text';
+import { TtlCache } from '../common/ttl-cache';
 import type { ConfigType } from '@nestjs/config';
 import type { AuthenticatedUser } from '../common/auth/principal';
 import { DomainException } from '../common/errors/domain.exception';
@@ -17,7 +18,7 @@ import { SecretBox, SecretUnreadableError } from './secret-box';
  * catches up within this time, as with GPT keys (GPT_KEY_CACHE_TTL_MS).
  */
 const KEY_CACHE_TTL_MS = 3_000;
-const MAX_CACHED = 10_000;
+const KEY_CACHE = { ttlMs: KEY_CACHE_TTL_MS, maxEntries: 10_000 };
 
 export interface RotationReport {
   total: number;
@@ -33,7 +34,7 @@ export interface RotationReport {
 export class LlmKeysService {
   private readonly box: SecretBox;
   /** Active keys with their ciphertext by `userId:provider`: no query per chat call. */
-  private readonly active = new Map<string, { keys: Promise<LlmApiKeyEntity[]>; until: number }>();
+  private readonly active = new TtlCache<string, LlmApiKeyEntity[]>(KEY_CACHE);
   /**
    * Plaintexts by key id, each with the ciphertext it came from (a changed ciphertext misses).
    * Security: the plaintext stays in this process's memory for at most KEY_CACHE_TTL_MS after
@@ -41,10 +42,9 @@ export class LlmKeysService {
    * key that decrypts every key lives here for good, so a memory dump exposes nothing new.
    * Never logged, never leaves this service except through `reveal`.
    */
-  private readonly plaintexts = new Map<
-    string,
-    { stored: string; plaintext: string; until: number }
-  >();
+  private readonly plaintexts = new TtlCache<string, { stored: string; plaintext: string }>(
+    KEY_CACHE,
+  );
 
   constructor(
     private readonly repo: LlmKeysRepository,
@@ -129,29 +129,20 @@ export class LlmKeysService {
    * read-only records, cached briefly (KEY_CACHE_TTL_MS), one load for concurrent callers.
    */
   activeKeys(userId: string, provider: LlmProvider): Promise<readonly LlmApiKeyEntity[]> {
-    const id = `${userId}:${provider}`;
-    const now = Date.now();
-    const hit = this.active.get(id);
-    if (hit && hit.until > now) return hit.keys;
-    if (this.active.size >= MAX_CACHED) this.active.clear();
-    const keys = this.repo.activeWithCiphertext(userId, provider);
-    const entry = { keys, until: now + KEY_CACHE_TTL_MS };
-    this.active.set(id, entry);
-    keys.catch(() => this.active.get(id) === entry && this.active.delete(id));
-    return keys;
+    return this.active.getOrLoad(`${userId}:${provider}`, () =>
+      this.repo.activeWithCiphertext(userId, provider),
+    );
   }
 
   /** The plaintext of a key, for the moment of a provider call. A clear error if unreadable. */
   async reveal(key: LlmApiKeyEntity): Promise<string> {
     const stored = key.encryptedKey ?? (await this.repo.encryptedKey(key.id));
     if (!stored) throw DomainException.notFound('LLM API key');
-    const now = Date.now();
-    const hit = this.plaintexts.get(key.id);
-    if (hit && hit.stored === stored && hit.until > now) return hit.plaintext;
+    const hit = this.plaintexts.peek(key.id);
+    if (hit?.stored === stored) return hit.plaintext;
     try {
       const plaintext = this.box.decrypt(stored);
-      if (this.plaintexts.size >= MAX_CACHED) this.plaintexts.clear();
-      this.plaintexts.set(key.id, { stored, plaintext, until: now + KEY_CACHE_TTL_MS });
+      this.plaintexts.set(key.id, { stored, plaintext });
       return plaintext;
     } catch (err) {
       if (!(err instanceof SecretUnreadableError)) throw err;

@@ -11,6 +11,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import type { BaseEntity } from 'typeorm';
 import { LlmApiKeyEntity } from '../entities/llm-api-key.entity';
 import { LlmUsageLogEntity } from '../entities/llm-usage-log.entity';
+import { BatchWriter } from '../../common/batch-writer';
 import { MetricsService } from '../../metrics/metrics.service';
 
 export type LlmUsageRecord = Omit<LlmUsageLogEntity, 'id' | 'createdAt' | keyof BaseEntity> & {
@@ -23,14 +24,17 @@ const MAX_BATCH = 500;
 /**
  * Usage logs are written in batches off the request path (every second, and before the
  * database closes on shutdown): logging never delays a response. Key usage counters are
- * bumped in the same transaction. Rows that fail to write are kept for the next flush.
+ * bumped in the same transaction.
  */
 @Injectable()
 export class LlmUsageRecorder implements OnModuleInit, BeforeApplicationShutdown {
-  private readonly logger = new Logger(LlmUsageRecorder.name);
-  private pending: LlmUsageRecord[] = [];
-  private timer?: NodeJS.Timeout;
-  private flushing: Promise<void> = Promise.resolve();
+  private readonly writer = new BatchWriter<LlmUsageRecord>({
+    label: 'LLM usage log(s)',
+    intervalMs: FLUSH_MS,
+    maxBatch: MAX_BATCH,
+    logger: new Logger(LlmUsageRecorder.name),
+    write: (batch) => this.write(batch),
+  });
 
   constructor(
     @InjectRepository(LlmUsageLogEntity) private readonly logs: Repository<LlmUsageLogEntity>,
@@ -39,12 +43,11 @@ export class LlmUsageRecorder implements OnModuleInit, BeforeApplicationShutdown
   ) {}
 
   onModuleInit() {
-    this.timer = setInterval(() => void this.flush(), FLUSH_MS);
-    this.timer.unref();
+    this.writer.start();
   }
 
   record(entry: LlmUsageRecord): void {
-    this.pending.push({ ...entry, createdAt: entry.createdAt ?? new Date() });
+    this.writer.add({ ...entry, createdAt: entry.createdAt ?? new Date() });
     this.metrics?.llmCall({
       provider: entry.provider,
       model: entry.model,
@@ -58,8 +61,8 @@ export class LlmUsageRecorder implements OnModuleInit, BeforeApplicationShutdown
 
   /**
    * What a key has cost (micro-dollars, mock calls excluded) since `since`: one aggregate on
-   * the (key_id, created_at) index, plus the calls still waiting for the next flush. A batch
-   * being committed may be counted twice for a moment, which errs on the safe side.
+   * the (key_id, created_at) index, plus the calls not written yet. A batch being committed
+   * may be counted twice for a moment, which errs on the safe side.
    */
   async spentSince(keyId: string, since: Date): Promise<number> {
     const [row] = await this.logs.query<{ spent: string }[]>(
@@ -68,56 +71,56 @@ export class LlmUsageRecorder implements OnModuleInit, BeforeApplicationShutdown
       [keyId, since],
     );
     let spent = Number(row.spent);
-    for (const e of this.pending) {
+    for (const e of this.writer.items()) {
       if (e.keyId === keyId && !e.isMock && e.createdAt! >= since) spent += e.costMicroUsd;
     }
     return spent;
   }
 
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.write());
-    return this.flushing;
+    return this.writer.flush();
   }
 
-  private async write(): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch = this.pending.slice(0, MAX_BATCH);
+  private async write(batch: LlmUsageRecord[]): Promise<void> {
+    for (;;) {
       try {
-        await this.logs.manager.transaction(async (m) => {
-          await m
-            .getRepository(LlmUsageLogEntity)
-            .insert(batch as QueryDeepPartialEntity<LlmUsageLogEntity>[]);
-          const perKey = new Map<string, { count: number; last: Date }>();
-          for (const e of batch) {
-            if (!e.keyId) continue;
-            const k = perKey.get(e.keyId) ?? { count: 0, last: e.createdAt! };
-            k.count += 1;
-            if (e.createdAt! > k.last) k.last = e.createdAt!;
-            perKey.set(e.keyId, k);
-          }
-          for (const [id, k] of perKey) {
-            await m
-              .getRepository(LlmApiKeyEntity)
-              .createQueryBuilder()
-              .update()
-              .set({
-                usageCount: () => `usage_count + ${k.count}`,
-                lastUsedAt: () => `GREATEST(last_used_at, :last)`,
-              })
-              .setParameter('last', k.last)
-              .where('id = :id', { id })
-              .execute();
-          }
-        });
-        this.pending = this.pending.slice(batch.length);
+        return await this.insert(batch);
       } catch (err) {
         // A key, user or conversation deleted since the call: keep the log, drop the link.
         if ((err as { code?: string }).code === '23503' && (await this.unlinkDeleted(batch)))
           continue;
-        this.logger.warn(`LLM usage logs not written yet, will retry: ${(err as Error).message}`);
-        return;
+        throw err;
       }
     }
+  }
+
+  private insert(batch: LlmUsageRecord[]): Promise<void> {
+    return this.logs.manager.transaction(async (m) => {
+      await m
+        .getRepository(LlmUsageLogEntity)
+        .insert(batch as QueryDeepPartialEntity<LlmUsageLogEntity>[]);
+      const perKey = new Map<string, { count: number; last: Date }>();
+      for (const e of batch) {
+        if (!e.keyId) continue;
+        const k = perKey.get(e.keyId) ?? { count: 0, last: e.createdAt! };
+        k.count += 1;
+        if (e.createdAt! > k.last) k.last = e.createdAt!;
+        perKey.set(e.keyId, k);
+      }
+      for (const [id, k] of perKey) {
+        await m
+          .getRepository(LlmApiKeyEntity)
+          .createQueryBuilder()
+          .update()
+          .set({
+            usageCount: () => `usage_count + ${k.count}`,
+            lastUsedAt: () => `GREATEST(last_used_at, :last)`,
+          })
+          .setParameter('last', k.last)
+          .where('id = :id', { id })
+          .execute();
+      }
+    });
   }
 
   private async unlinkDeleted(batch: LlmUsageRecord[]): Promise<boolean> {
@@ -144,10 +147,8 @@ export class LlmUsageRecorder implements OnModuleInit, BeforeApplicationShutdown
     return changed;
   }
 
-  async beforeApplicationShutdown() {
-    clearInterval(this.timer);
-    for (let attempt = 0; attempt < 3 && this.pending.length > 0; attempt++) await this.flush();
-    if (this.pending.length > 0)
-      this.logger.error(`Lost ${this.pending.length} LLM usage log(s) at shutdown`);
+  /** Before, not on, application shutdown: the database closes on shutdown. */
+  beforeApplicationShutdown(): Promise<void> {
+    return this.writer.close();
   }
 }
