@@ -124,7 +124,15 @@ describe('Foundation: errors, health, docs, HTTP hardening', () => {
     await t.http().get('/docs').redirects(1).expect(200).expect('Content-Type', /html/);
     const res = await t.http().get('/docs-json').expect(200);
     const doc = res.body;
-    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['gptKey', 'userToken']);
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual([
+      'gptKey',
+      'oauth2',
+      'userToken',
+    ]);
+    expect(doc.components.securitySchemes.oauth2.flows.authorizationCode.scopes).toEqual({
+      'quotes:read': expect.any(String),
+      'analyses:write': expect.any(String),
+    });
     for (const path of [
       '/health/live',
       '/health/ready',
@@ -135,11 +143,17 @@ describe('Foundation: errors, health, docs, HTTP hardening', () => {
       '/api/admin/gpt-keys',
       '/api/admin/gpt-keys/{id}',
       '/api/admin/gpt-keys/{id}/rotate',
+      '/mcp',
+      '/.well-known/oauth-protected-resource/mcp',
     ]) {
       expect(doc.paths).toHaveProperty([path]);
     }
     expect(doc.paths['/api/gpt/me'].get.security).toEqual([{ gptKey: [] }]);
     expect(doc.paths['/api/admin/gpt-keys'].post.security).toEqual([{ userToken: [] }]);
+    // /mcp takes either credential: a GPT key or a person's OAuth token.
+    expect(doc.paths['/mcp'].post.security).toEqual(
+      expect.arrayContaining([{ gptKey: [] }, { oauth2: [] }]),
+    );
     // Every operation documents a summary and its error body.
     for (const [path, ops] of Object.entries<Record<string, { summary?: string }>>(doc.paths)) {
       for (const [method, op] of Object.entries(ops)) {

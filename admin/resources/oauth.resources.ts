@@ -4,7 +4,7 @@ import {
 } from '../../src/oauth/entities/oauth-admin-views.entity';
 import type { OAuthGrantsService } from '../../src/oauth/oauth-grants.service';
 import { adminOnly, currentPanelAdmin, readOnlyActions, staffOrAdmin } from '../access';
-import type { ResourceWithOptions } from '../adminjs-types';
+import type { ActionContext, BaseRecord, ResourceWithOptions } from '../adminjs-types';
 import type { PanelComponents } from '../components';
 import { listUrl, recordAction } from '../handlers';
 
@@ -43,30 +43,13 @@ export function oauthClientsResource(
       },
       actions: {
         ...readOnlyActions(staffOrAdmin),
-        revoke: {
-          actionType: 'record',
-          icon: 'Slash',
-          variant: 'danger',
-          isAccessible: adminOnly,
-          component: components.ActionForm,
-          custom: {
-            intro:
-              'Removes this client with every grant people gave it and every token it holds: its next call gets 401. The assistant can register again; people then sign in and consent again.',
-            submitLabel: 'Revoke client',
-            variant: 'danger',
-          },
-          handler: recordAction(async (record, _request, context) => {
-            const removed = await oauth.revokeClient(String(record.id()));
-            return {
-              record: record.toJSON(context.currentAdmin),
-              redirectUrl: listUrl(context),
-              notice: {
-                message: `Client "${String(record.get('clientName'))}" revoked (${removed} records removed)`,
-                type: 'success',
-              },
-            };
-          }),
-        },
+        revoke: revokeAction(
+          components,
+          'Removes this client with every grant people gave it and every token it holds: its next call gets 401. The assistant can register again; people then sign in and consent again.',
+          'Revoke client',
+          async (id, record) =>
+            `Client "${String(record.get('clientName'))}" revoked (${await oauth.revokeClient(id)} records removed)`,
+        ),
       },
     },
   };
@@ -127,28 +110,41 @@ export function oauthGrantsResource(
       },
       actions: {
         ...readOnlyActions(staffOrAdmin),
-        revoke: {
-          actionType: 'record',
-          icon: 'Slash',
-          variant: 'danger',
-          isAccessible: adminOnly,
-          component: components.ActionForm,
-          custom: {
-            intro:
-              "Ends this grant and every token it issued: the assistant's next call gets 401. The person can connect the assistant again (sign-in and consent).",
-            submitLabel: 'Revoke grant',
-            variant: 'danger',
+        revoke: revokeAction(
+          components,
+          "Ends this grant and every token it issued: the assistant's next call gets 401. The person can connect the assistant again (sign-in and consent).",
+          'Revoke grant',
+          async (id, _record, context) => {
+            await oauth.revoke(currentPanelAdmin(context), id);
+            return 'Grant revoked';
           },
-          handler: recordAction(async (record, _request, context) => {
-            await oauth.revoke(currentPanelAdmin(context), String(record.id()));
-            return {
-              record: record.toJSON(context.currentAdmin),
-              redirectUrl: listUrl(context),
-              notice: { message: 'Grant revoked', type: 'success' },
-            };
-          }),
-        },
+        ),
       },
     },
+  };
+}
+
+/** An admin-only, confirmed, POST-only record action that revokes, then goes back to the list. */
+function revokeAction(
+  components: PanelComponents,
+  intro: string,
+  submitLabel: string,
+  revoke: (id: string, record: BaseRecord, context: ActionContext) => Promise<string>,
+) {
+  return {
+    actionType: 'record' as const,
+    icon: 'Slash',
+    variant: 'danger' as const,
+    isAccessible: adminOnly,
+    component: components.ActionForm,
+    custom: { intro, submitLabel, variant: 'danger' },
+    handler: recordAction(async (record, _request, context) => {
+      const message = await revoke(String(record.id()), record, context);
+      return {
+        record: record.toJSON(context.currentAdmin),
+        redirectUrl: listUrl(context),
+        notice: { message, type: 'success' as const },
+      };
+    }),
   };
 }

@@ -1,5 +1,11 @@
 import { Controller, Delete, Get, HttpCode, Param } from '@nestjs/common';
-import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Auth, CurrentUser } from '../common/auth/auth.decorator';
 import type { AuthenticatedUser } from '../common/auth/principal';
 import { ErrorResponseDto } from '../common/errors/error-response.dto';
@@ -13,6 +19,7 @@ export class OAuthGrantsController {
   constructor(private readonly grants: OAuthGrantsService) {}
 
   @Get()
+  @ApiOperation({ summary: 'The assistants you allowed to act for you (OAuth grants)' })
   @ApiOkResponse({ description: 'Your grants: assistant (client), scopes, dates' })
   list(@CurrentUser() user: AuthenticatedUser) {
     return this.grants.list(user.id);
@@ -20,6 +27,7 @@ export class OAuthGrantsController {
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Take an access back: the assistant signs you in again to continue' })
   @ApiNoContentResponse({ description: 'Revoked: its tokens stop working at once' })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such grant of yours' })
   async revoke(@CurrentUser() user: AuthenticatedUser, @Param('id') grantId: string) {
