@@ -422,6 +422,21 @@ describe('OAuth 2.1 for the MCP server', () => {
       }
     });
 
+    it('shows an unknown or finished sign-in as expired (400), and stores nothing', async () => {
+      const grants = () => count(`oauth_models WHERE model = 'Grant'`);
+      const before = await grants();
+      const unknown = await new Browser(base).go('/oauth/interaction/no-such-interaction');
+      expect(unknown.status).toBe(400);
+      expect(await unknown.text()).toContain('Cette demande de connexion a expiré');
+      const post = await new Browser(base).post(
+        '/oauth/interaction/no-such-interaction/confirm?lang=en',
+        {},
+      );
+      expect(post.status).toBe(400);
+      expect(await post.text()).toContain('This sign-in request has expired');
+      expect(await grants()).toBe(before);
+    });
+
     it('refuses registration metadata it cannot honour, registering nothing', async () => {
       const before = await count(`oauth_models WHERE model = 'Client'`);
       const none = await register(base, { redirect_uris: [] });

@@ -18,6 +18,9 @@ const TEXT = {
     invalid: 'E-mail ou mot de passe incorrect.',
     switchTo: 'English',
     footer: 'Vous pourrez retirer cet accès à tout moment.',
+    expiredTitle: 'Connexion expirée',
+    expired:
+      'Cette demande de connexion a expiré ou a déjà servi. Revenez à votre assistant et reconnectez-le.',
   },
   en: {
     title: 'Sign in to Passerelle',
@@ -35,6 +38,9 @@ const TEXT = {
     invalid: 'Wrong email or password.',
     switchTo: 'Français',
     footer: 'You can remove this access at any time.',
+    expiredTitle: 'Sign-in expired',
+    expired:
+      'This sign-in request has expired or was already used. Go back to your assistant and connect it again.',
   },
 } as const;
 
@@ -100,5 +106,16 @@ export function consentPage(
 <div class="row"><form method="post" action="${action}/confirm?lang=${lang}"><button type="submit">${t.allow}</button></form>
 <form method="post" action="${action}/abort?lang=${lang}"><button type="submit" class="secondary">${t.deny}</button></form></div>
 <p><small>${t.footer}</small></p>`,
+  );
+}
+
+/** An unknown, expired or finished interaction: nothing happened, start again from the assistant. */
+export function expiredPage(lang: Language, uid: string): string {
+  const t = TEXT[lang];
+  return layout(
+    lang,
+    uid,
+    t.expiredTitle,
+    `<h1>${t.expiredTitle}</h1><p role="alert">${t.expired}</p>`,
   );
 }

@@ -7,7 +7,7 @@ import { DomainException } from '../common/errors/domain.exception';
 import { pickLanguage } from '../common/http/language';
 import { LoginRateLimit } from '../common/rate-limit/rate-limit.decorator';
 import { UsersService } from '../users/users.service';
-import { consentPage, loginPage } from './consent-page';
+import { consentPage, expiredPage, loginPage } from './consent-page';
 import { INTERACTION_PATH, type InteractionDetails, OAuthServer } from './oauth-server';
 
 /**
@@ -27,12 +27,16 @@ export class OAuthInteractionController {
   ) {}
 
   @Get(':uid')
-  async show(
+  show(
     @Req() req: Request,
     @Res() res: Response,
     @Query('lang') lang: unknown,
     @Headers('accept-language') accept?: string,
   ): Promise<void> {
+    return this.step(req, res, lang, accept, () => this.render(req, res, lang, accept));
+  }
+
+  private async render(req: Request, res: Response, lang: unknown, accept?: string) {
     const details = await this.oauth.interactionDetails(req, res);
     const language = this.language(req, res, lang, accept);
     const client = await this.clientName(details, res);
@@ -62,13 +66,23 @@ export class OAuthInteractionController {
   @Post(':uid/login')
   @HttpCode(200)
   @LoginRateLimit()
-  async login(
+  login(
     @Req() req: Request,
     @Res() res: Response,
     @Body() body: { email?: unknown; password?: unknown },
     @Query('lang') lang: unknown,
     @Headers('accept-language') accept?: string,
   ): Promise<void> {
+    return this.step(req, res, lang, accept, () => this.signIn(req, res, body, lang, accept));
+  }
+
+  private async signIn(
+    req: Request,
+    res: Response,
+    body: { email?: unknown; password?: unknown },
+    lang: unknown,
+    accept?: string,
+  ) {
     const details = await this.oauth.interactionDetails(req, res);
     if (details.prompt.name !== 'login') throw badStep();
     const email = typeof body?.email === 'string' ? body.email.slice(0, 254) : '';
@@ -90,24 +104,69 @@ export class OAuthInteractionController {
   }
 
   @Post(':uid/confirm')
-  async confirm(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const details = await this.oauth.interactionDetails(req, res);
-    const accountId = details.session?.accountId;
-    if (details.prompt.name !== 'consent' || !accountId) throw badStep();
-    const grantId = await this.oauth.grantConsent(details, accountId);
-    const consent = details.grantId ? {} : { grantId };
-    await this.oauth.finishInteraction(req, res, { consent }, true);
+  confirm(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Query('lang') lang: unknown,
+    @Headers('accept-language') accept?: string,
+  ): Promise<void> {
+    return this.step(req, res, lang, accept, async () => {
+      const details = await this.oauth.interactionDetails(req, res);
+      const accountId = details.session?.accountId;
+      if (details.prompt.name !== 'consent' || !accountId) throw badStep();
+      const grantId = await this.oauth.grantConsent(details, accountId);
+      const consent = details.grantId ? {} : { grantId };
+      await this.oauth.finishInteraction(req, res, { consent }, true);
+    });
   }
 
   @Post(':uid/abort')
-  async abort(@Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.oauth.interactionDetails(req, res);
-    await this.oauth.finishInteraction(
-      req,
-      res,
-      { error: 'access_denied', error_description: 'The person denied the access' },
-      false,
-    );
+  abort(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Query('lang') lang: unknown,
+    @Headers('accept-language') accept?: string,
+  ): Promise<void> {
+    return this.step(req, res, lang, accept, async () => {
+      await this.oauth.interactionDetails(req, res);
+      await this.oauth.finishInteraction(
+        req,
+        res,
+        { error: 'access_denied', error_description: 'The person denied the access' },
+        false,
+      );
+    });
+  }
+
+  /**
+   * Runs one step of the flow; an interaction the provider does not know (expired, finished,
+   * its cookie missing) gets a page saying so, with the provider's 4xx status: nothing changed.
+   */
+  private async step(
+    req: Request,
+    res: Response,
+    lang: unknown,
+    accept: string | undefined,
+    run: () => Promise<void>,
+  ): Promise<void> {
+    try {
+      await run();
+    } catch (err) {
+      const status = (err as { status?: unknown; expose?: unknown }).status;
+      if (
+        typeof status !== 'number' ||
+        status >= 500 ||
+        (err as { expose?: unknown }).expose !== true
+      ) {
+        throw err;
+      }
+      res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
+      this.html(
+        res,
+        status,
+        expiredPage(this.language(req, res, lang, accept), String(req.params.uid ?? '')),
+      );
+    }
   }
 
   /** The client's name; the form may go back to its redirect URIs (CSP form-action). */
