@@ -7,17 +7,25 @@
 // replayed byte for byte; every answer of both routes must be byte-identical to the one checked
 // before the run (JSON-RPC result whose structuredContent equals the REST body), so a tool error
 // (an HTTP 200 too) is counted, never measured.
+// In the same rounds, an SDK floor (bench/lib/mcp-floor-server.js: plain node:http, no Nest, no
+// database) answers the same replayed tools/call through the same SDK entry with the REST body
+// ready in memory, and the same body with res.end(json): the difference is what the SDK's HTTP
+// entry costs by itself per call. If that alone exceeds (GOAL_RATIO − 1) × the app's REST CPU per
+// call, no server built on that entry can meet the goal.
 const assert = require('node:assert/strict');
 const http = require('node:http');
 const { compareWindows, findProfile, profileDir } = require('../lib/cpu-profile');
 const { expectStatus, analysisBody, devisBody, loginNewUser } = require('../lib/fixtures');
 const { fire, measureAlternating, summarize } = require('../lib/load');
 const { captureToolCall, describeHeaders, replayable } = require('../lib/mcp-wire');
+const { startMcpFloorServer } = require('../lib/mcp-floor-server');
 const { caveatLines, fmt } = require('../lib/report');
-const { serverCommand } = require('../lib/server');
+const { productionNodeFlags, serverCommand } = require('../lib/server');
 
 /** MCP server CPU per call ÷ REST server CPU per call. */
 const GOAL_RATIO = 1.3;
+/** What the goal leaves for all MCP adds over REST, as a fraction of REST (0.3). */
+const SLACK = (GOAL_RATIO - 1).toFixed(1);
 const PROTOCOL = '2026-07-28';
 const TOOL = 'getDevis';
 /** Cores used by other processes above which a round is run again (then flagged). */
@@ -129,6 +137,23 @@ async function expectedBodies(rest, mcp, requestId) {
   return { rest: r1, mcp: m1, restJson };
 }
 
+/**
+ * The SDK floor's two answers, checked like the app's: GET /devis is the REST body byte for
+ * byte; its MCP answer is a JSON-RPC result whose structuredContent (and text) equal the REST
+ * body; both byte-stable over two calls.
+ */
+async function floorBodies(bare, mcp, requestId, expected) {
+  const b1 = await send(bare);
+  assert.equal(b1.status, 200, `SDK floor GET answered ${b1.status}: ${b1.body.slice(0, 300)}`);
+  assert.equal(b1.body, expected.rest.body, 'SDK floor GET body ≠ the REST body');
+  const m1 = await send(mcp);
+  checkToolAnswer(m1, requestId, expected.restJson);
+  const [b2, m2] = [await send(bare), await send(mcp)];
+  assert.equal(b2.body, b1.body, 'two SDK floor GET answers differ');
+  assert.equal(m2.body, m1.body, 'two SDK floor MCP answers differ: cannot check every response');
+  return { bare: b1, mcp: m1 };
+}
+
 function loadProblems(label, s) {
   const problems = [];
   if (s.non2xx > 0)
@@ -215,78 +240,185 @@ async function run(ctx) {
       `${content.mcpBytes} bytes (${content.mcpType}); every response must equal these`,
   );
 
-  const load = {
-    connections: options.connections,
-    pipelining: options.pipelining,
-    serverPid: server.pid,
-    services: ctx.services,
-  };
-  const problems = [];
-  const targets = [rest, mcp];
-  log(`  warm-up: ${options.warmupRequests} requests per route`);
-  for (const target of targets) {
-    const warm = await fire(target, { ...load, amount: options.warmupRequests });
-    log(`  warm-up ${target.label}: ${Math.round(warm.completed / warm.seconds)} req/s`);
-    problems.push(...loadProblems(`warm-up ${target.label}`, warm));
-  }
-
-  log(`  measuring ${options.duration} s per route in ${options.rounds} alternating rounds`);
-  const { runs, discarded } = await measureAlternating(targets, {
-    ...load,
-    duration: options.duration,
-    rounds: options.rounds,
-    quiet: { maxOtherCpu: DISTURBED_CPU, retries: options.retries },
-    log,
+  // 3. The SDK floor, in its own process with the server's node flags: the REST body ready in
+  // memory, served through the same SDK entry (POST /mcp) and with res.end(json) (GET /devis).
+  const floorServer = await startMcpFloorServer(expected.rest.body, {
+    nodeArgs: [...productionNodeFlags(), ...options.serverNodeArgs],
   });
-  const restS = summarize(runs.get('rest'));
-  const mcpS = summarize(runs.get('mcp'));
-  problems.push(...loadProblems(rest.label, restS), ...loadProblems(mcp.label, mcpS));
-  // Still the same answers after the load.
-  await expectedBodies(rest, mcp, requestId).then(
-    (after) => {
-      if (after.rest.body !== rest.expectBody || after.mcp.body !== mcp.expectBody)
-        problems.push('after the runs: the answers changed');
-    },
-    (err) => problems.push(`after the runs: ${err.message}`),
-  );
-  await ctx.forgetRateLimit?.(keyId);
+  try {
+    const floorBare = {
+      route: 'floorBare',
+      label: 'SDK floor GET /devis (res.end)',
+      url: `${floorServer.baseUrl}/devis`,
+      pid: floorServer.pid,
+    };
+    const floorMcp = {
+      route: 'floorMcp',
+      label: `SDK floor MCP tools/call ${TOOL}`,
+      url: `${floorServer.baseUrl}${replay.path}`,
+      method: replay.method,
+      headers: replay.headers,
+      body: replay.body,
+      pid: floorServer.pid,
+    };
+    const floorExpected = await floorBodies(floorBare, floorMcp, requestId, expected);
+    floorBare.expectBody = floorExpected.bare.body;
+    floorMcp.expectBody = floorExpected.mcp.body;
+    content.floorMcpBytes = Buffer.byteLength(floorExpected.mcp.body);
+    log(
+      `  SDK floor content check: its MCP structuredContent and text = REST body, its GET = REST ` +
+        `body byte for byte; MCP answer ${content.floorMcpBytes} bytes`,
+    );
+    const load = {
+      connections: options.connections,
+      pipelining: options.pipelining,
+      serverPid: server.pid,
+      services: ctx.services,
+    };
+    const problems = [];
+    const targets = [rest, mcp, floorBare, floorMcp];
+    log(`  warm-up: ${options.warmupRequests} requests per route`);
+    for (const target of targets) {
+      const warm = await fire(target, {
+        ...load,
+        serverPid: target.pid ?? load.serverPid,
+        amount: options.warmupRequests,
+      });
+      log(`  warm-up ${target.label}: ${Math.round(warm.completed / warm.seconds)} req/s`);
+      problems.push(...loadProblems(`warm-up ${target.label}`, warm));
+    }
 
-  const cpuRatio =
-    restS.serverCpuPerRequestUs && mcpS.serverCpuPerRequestUs
-      ? mcpS.serverCpuPerRequestUs / restS.serverCpuPerRequestUs
-      : null;
-  const perRound = (route) =>
-    runs
-      .get(route)
-      .map((r) => (r.serverCpuMs === null ? NaN : (r.serverCpuMs * 1000) / r.completed));
-  const otherCpu = Math.max(restS.otherCpu ?? 0, mcpS.otherCpu ?? 0);
-  // Every run, kept or run again, for a profiled server: its samples are split by these.
-  const windowsOf = (route) => {
-    const all = [...runs.get(route), ...discarded.get(route)];
-    return { windows: all.map((r) => r.window), calls: all.reduce((n, r) => n + r.completed, 0) };
-  };
+    log(`  measuring ${options.duration} s per route in ${options.rounds} alternating rounds`);
+    const { runs, discarded } = await measureAlternating(targets, {
+      ...load,
+      duration: options.duration,
+      rounds: options.rounds,
+      quiet: { maxOtherCpu: DISTURBED_CPU, retries: options.retries },
+      log,
+    });
+    const restS = summarize(runs.get('rest'));
+    const mcpS = summarize(runs.get('mcp'));
+    const floorBareS = summarize(runs.get('floorBare'));
+    const floorMcpS = summarize(runs.get('floorMcp'));
+    problems.push(...loadProblems(rest.label, restS), ...loadProblems(mcp.label, mcpS));
+    problems.push(
+      ...loadProblems(floorBare.label, floorBareS),
+      ...loadProblems(floorMcp.label, floorMcpS),
+    );
+    // Still the same answers after the load.
+    await expectedBodies(rest, mcp, requestId).then(
+      (after) => {
+        if (after.rest.body !== rest.expectBody || after.mcp.body !== mcp.expectBody)
+          problems.push('after the runs: the answers changed');
+      },
+      (err) => problems.push(`after the runs: ${err.message}`),
+    );
+    await floorBodies(floorBare, floorMcp, requestId, expected).then(
+      (after) => {
+        if (after.bare.body !== floorBare.expectBody || after.mcp.body !== floorMcp.expectBody)
+          problems.push('after the runs: the SDK floor answers changed');
+      },
+      (err) => problems.push(`after the runs, SDK floor: ${err.message}`),
+    );
+    await ctx.forgetRateLimit?.(keyId);
+
+    const cpuRatio =
+      restS.serverCpuPerRequestUs && mcpS.serverCpuPerRequestUs
+        ? mcpS.serverCpuPerRequestUs / restS.serverCpuPerRequestUs
+        : null;
+    const perRound = (route) =>
+      runs
+        .get(route)
+        .map((r) => (r.serverCpuMs === null ? NaN : (r.serverCpuMs * 1000) / r.completed));
+    const otherCpu = Math.max(
+      restS.otherCpu ?? 0,
+      mcpS.otherCpu ?? 0,
+      floorBareS.otherCpu ?? 0,
+      floorMcpS.otherCpu ?? 0,
+    );
+    // Every run, kept or run again, for a profiled server: its samples are split by these.
+    const windowsOf = (route) => {
+      const all = [...runs.get(route), ...discarded.get(route)];
+      return { windows: all.map((r) => r.window), calls: all.reduce((n, r) => n + r.completed, 0) };
+    };
+    return {
+      mode: ctx.mode,
+      devisId,
+      rest: restS,
+      mcp: mcpS,
+      cpuRatio,
+      goalMet: cpuRatio !== null && cpuRatio <= GOAL_RATIO,
+      perRoundCpu: {
+        rest: perRound('rest'),
+        mcp: perRound('mcp'),
+        floorBare: perRound('floorBare'),
+        floorMcp: perRound('floorMcp'),
+      },
+      floor: sdkFloor(restS, mcpS, floorBareS, floorMcpS),
+      redoneRounds: discarded.get('mcp').length,
+      disturbed: otherCpu > DISTURBED_CPU ? otherCpu : null,
+      content,
+      wire,
+      profiling: profileDir(options.serverNodeArgs)
+        ? {
+            dir: profileDir(options.serverNodeArgs),
+            pid: server.pid,
+            mcp: windowsOf('mcp'),
+            rest: windowsOf('rest'),
+          }
+        : null,
+      problems,
+    };
+  } finally {
+    const exit = await floorServer.stop();
+    if (exit?.code !== 0)
+      log(`warning: the SDK floor exited with ${JSON.stringify(exit)}: ${floorServer.output()}`);
+  }
+}
+
+/**
+ * The SDK floor's figures and what they mean for the goal. An MCP call does the REST call's work
+ * (auth, the query, the JSON) and answers through the SDK instead of res.end(json): the SDK's own
+ * cost per call, floor MCP − floor GET (both with nothing else to do, the text not even
+ * serialized per call), is a lower bound of what MCP adds to REST. The goal leaves
+ * (GOAL_RATIO − 1) × REST for all of it; best ratio on that entry ≈ 1 + SDK cost ÷ REST.
+ */
+function sdkFloor(restS, mcpS, floorBareS, floorMcpS) {
+  const restUs = restS.serverCpuPerRequestUs;
+  const bareUs = floorBareS.serverCpuPerRequestUs;
+  const mcpUs = floorMcpS.serverCpuPerRequestUs;
+  const sdkUs = bareUs !== null && mcpUs !== null ? mcpUs - bareUs : null;
+  const budgetUs = restUs !== null ? (GOAL_RATIO - 1) * restUs : null;
   return {
-    mode: ctx.mode,
-    devisId,
-    rest: restS,
-    mcp: mcpS,
-    cpuRatio,
-    goalMet: cpuRatio !== null && cpuRatio <= GOAL_RATIO,
-    perRoundCpu: { rest: perRound('rest'), mcp: perRound('mcp') },
-    redoneRounds: discarded.get('mcp').length,
-    disturbed: otherCpu > DISTURBED_CPU ? otherCpu : null,
-    content,
-    wire,
-    profiling: profileDir(options.serverNodeArgs)
-      ? {
-          dir: profileDir(options.serverNodeArgs),
-          pid: server.pid,
-          mcp: windowsOf('mcp'),
-          rest: windowsOf('rest'),
-        }
-      : null,
-    problems,
+    bare: floorBareS,
+    mcp: floorMcpS,
+    sdkUs,
+    budgetUs,
+    /** What the app's MCP path adds to its REST route, per call (µs). */
+    appExtraUs:
+      restUs !== null && mcpS.serverCpuPerRequestUs !== null
+        ? mcpS.serverCpuPerRequestUs - restUs
+        : null,
+    bestRatio: sdkUs !== null && restUs ? 1 + sdkUs / restUs : null,
+    /** The SDK alone costs more than the goal allows: out of reach on the SDK's HTTP entry. */
+    unreachable: sdkUs !== null && budgetUs !== null ? sdkUs > budgetUs : null,
   };
+}
+
+/** The SDK floor's conclusion, one sentence with its figures. */
+function floorConclusion(r) {
+  const f = r.floor;
+  if (!f || f.unreachable === null) return 'n/a (no CPU figures off Linux)';
+  const figures =
+    `the SDK floor's own cost, ${us(f.sdkUs)} µs per call (floor MCP ${us(f.mcp.serverCpuPerRequestUs)} ` +
+    `− floor GET ${us(f.bare.serverCpuPerRequestUs)}), is ${f.unreachable ? 'more' : 'less'} than the ` +
+    `${us(f.budgetUs)} µs the goal allows over REST (${SLACK} × ${us(r.rest.serverCpuPerRequestUs)} µs); ` +
+    `best ratio on the SDK's entry ≈ ${fmt.ratio(f.bestRatio)}`;
+  return f.unreachable
+    ? `${figures}: the ${GOAL_RATIO} goal cannot be met by any server built on the SDK's HTTP entry ` +
+        '(createMcpHandler + toNodeHandler)'
+    : `${figures}: the goal is within reach of the SDK; the app's own MCP layers cost the rest ` +
+        `(app MCP − REST ${us(f.appExtraUs)} µs)`;
 }
 
 /**
@@ -324,6 +456,7 @@ function summary(r) {
       (r.disturbed ? ', INCONCLUSIVE: disturbed by other processes' : ''),
     `[${r.mode.id}] p50/p99 ms: REST ${fmt.ms(r.rest.p50)}/${fmt.ms(r.rest.p99)}, ` +
       `MCP ${fmt.ms(r.mcp.p50)}/${fmt.ms(r.mcp.p99)}; req/s REST ${fmt.int(r.rest.rps)}, MCP ${fmt.int(r.mcp.rps)}`,
+    ...floorSummary(r),
     `[${r.mode.id}] content check: every answer equal to the checked one ` +
       `(REST ${fmt.int(r.rest.completed)}, MCP ${fmt.int(r.mcp.completed)}; mismatches ${r.rest.mismatches + r.mcp.mismatches})`,
     ...(f
@@ -339,6 +472,19 @@ function summary(r) {
       ? [`[${r.mode.id}] warning: other processes used ${fmt.pct(r.disturbed)} of a core meanwhile`]
       : []),
     ...r.problems.map((p) => `[${r.mode.id}] PROBLEM: ${p}`),
+  ];
+}
+
+function floorSummary(r) {
+  const f = r.floor;
+  if (!f) return [];
+  return [
+    `[${r.mode.id}] SDK floor (node:http, no I/O) server CPU per call: MCP tools/call ` +
+      `${fmt.int(f.mcp.serverCpuPerRequestUs)} µs, GET res.end ${fmt.int(f.bare.serverCpuPerRequestUs)} µs; ` +
+      `SDK's own cost ${us(f.sdkUs)} µs per call (app MCP − REST ${us(f.appExtraUs)} µs); ` +
+      `req/s MCP ${fmt.int(f.mcp.rps)}, GET ${fmt.int(f.bare.rps)}`,
+    `[${r.mode.id}] SDK floor verdict: ${floorConclusion(r)}` +
+      (r.disturbed ? ' (INCONCLUSIVE: disturbed run)' : ''),
   ];
 }
 
@@ -393,6 +539,28 @@ function profileLines(r) {
   ];
 }
 
+function floorBullet(r) {
+  const f = r.floor;
+  return (
+    `- **SDK floor** ([lib/mcp-floor-server.js](lib/mcp-floor-server.js), plain \`node:http\`, no I/O): ` +
+    `server CPU per call MCP ${fmt.int(f.mcp.serverCpuPerRequestUs)} µs, \`GET\` ` +
+    `${fmt.int(f.bare.serverCpuPerRequestUs)} µs, so the SDK's own cost is **${us(f.sdkUs)} µs per call** ` +
+    `(the app's MCP path adds ${us(f.appExtraUs)} µs to its REST route). The goal allows MCP ` +
+    `${SLACK} × REST = ${us(f.budgetUs)} µs over REST in all: ` +
+    (f.unreachable === null
+      ? 'n/a (no CPU figures off Linux).'
+      : f.unreachable
+        ? `**the SDK's HTTP entry alone costs more, so the ${GOAL_RATIO} goal cannot be met by any server built ` +
+          `on it** (\`createMcpHandler\` + \`toNodeHandler\`; best ratio ≈ 1 + ${us(f.sdkUs)} ÷ ` +
+          `${us(r.rest.serverCpuPerRequestUs)} = ${fmt.ratio(f.bestRatio)}).`
+        : `the SDK leaves room for it (best ratio ≈ ${fmt.ratio(f.bestRatio)}); the app's own MCP layers ` +
+          'cost the rest.') +
+    ` Per round, floor µs per call: GET ${r.perRoundCpu.floorBare.map(fmt.int).join(', ')}; ` +
+    `MCP ${r.perRoundCpu.floorMcp.map(fmt.int).join(', ')}.` +
+    (r.disturbed ? ' (Inconclusive: disturbed run.)' : '')
+  );
+}
+
 function renderMode(r) {
   const w = r.wire;
   const lines = [
@@ -402,6 +570,15 @@ function renderMode(r) {
     '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
     routeRow('`GET /api/gpt/devis/:id` (REST)', r.rest),
     routeRow(`\`POST /mcp\` \`tools/call\` \`${TOOL}\` (MCP ${PROTOCOL})`, r.mcp),
+    ...(r.floor
+      ? [
+          routeRow('SDK floor: `GET /devis`, `res.end(json)`', r.floor.bare),
+          routeRow(
+            `SDK floor: \`POST /mcp\` \`tools/call\` \`${TOOL}\` (same request)`,
+            r.floor.mcp,
+          ),
+        ]
+      : []),
     '',
     `- **Ratio** MCP / REST server CPU per call: **${r.cpuRatio === null ? 'n/a' : fmt.ratio(r.cpuRatio)}** ` +
       `(goal ≤ ${GOAL_RATIO}): **${r.cpuRatio === null ? 'n/a' : r.goalMet ? 'PASS' : 'FAIL'}` +
@@ -412,13 +589,19 @@ function renderMode(r) {
       (r.redoneRounds > 0
         ? ` ${r.redoneRounds} round(s) were run again because other processes disturbed them.`
         : ''),
+    ...(r.floor ? [floorBullet(r)] : []),
     `- **Content check**: before the runs, the MCP answer is a JSON-RPC result (the request's id, no \`isError\`) ` +
       `whose \`structuredContent\` and text content both equal the REST body of the same devis ` +
       `(deep equality; ${ANALYSIS_COUNT} analyses), as the official client also received it; both answers were ` +
       `byte-stable over two calls, and every measured response had to equal them byte for byte ` +
       `("wrong answer" counts the others). Answers: REST ${fmt.int(r.content.restBytes)} bytes, ` +
       `MCP ${fmt.int(r.content.mcpBytes)} bytes (\`${r.content.mcpType}\`: the devis twice, as structured ` +
-      'content and as text). Checked again after the runs.',
+      'content and as text). Checked again after the runs.' +
+      (r.floor
+        ? ` The SDK floor was checked the same way: its \`GET /devis\` answers the REST body byte for byte, its ` +
+          `MCP answer (${fmt.int(r.content.floorMcpBytes)} bytes) is a JSON-RPC result of the same id whose ` +
+          '`structuredContent` and text equal the REST body; every measured response had to equal them.'
+        : ''),
     `- **Wire format** (official client \`@modelcontextprotocol/client\` ${w.clientVersion}, ` +
       `\`versionNegotiation: { mode: { pin: '${PROTOCOL}' } }\`, negotiated ${w.negotiated}, captured through a ` +
       `logging proxy on loopback): it sent ${w.exchanges.map((e) => `\`${e.method ?? e.http}\` (${e.status})`).join(', ')}; ` +
@@ -463,6 +646,17 @@ function render(results, meta) {
       "the body, a fresh `Server` per request, `tools/call` dispatched to the route handler through Nest's " +
       'pipes and interceptors, a tool-call record (batched insert) and a metric; the result is serialized ' +
       'twice (the text content) and sent as one JSON-RPC response.',
+    '',
+    "SDK floor ([lib/mcp-floor-server.js](lib/mcp-floor-server.js), its own process, the server's node flags): " +
+      'a plain `node:http` server, no Nest, no database, no auth, serving the REST body it was given ' +
+      '(kept in memory, parsed once) on two routes, measured in the same rounds with the same load: ' +
+      '`POST /mcp` through exactly the SDK entry the app uses (`createMcpHandler` with `legacy: ' +
+      "'stateless'`, `toNodeHandler`, a fresh low-level `Server` per request with `tools/list` and " +
+      '`tools/call` handlers), answering the same replayed `tools/call` with the body as `structuredContent` ' +
+      'plus the same JSON as text; and `GET /devis`, `res.end(json)`. Floor MCP − floor GET is what the ' +
+      "SDK's HTTP entry costs per call by itself (a lower bound: the text is not even serialized per call). " +
+      `If it alone exceeds ${SLACK} × the app's REST CPU per call, no server on that entry ` +
+      'can meet the goal, whatever its own code does.',
     '',
     ...results.flatMap((r) => [renderMode(r), '']),
     `Reading the figures: autocannon, the server and PostgreSQL share the ${m.cores} cores, so req/s and ` +
