@@ -1,9 +1,9 @@
 import request from 'supertest';
 import { scrubSecrets } from '../admin/access';
 import { UsersService } from '../src/users/users.service';
-import { register, signIn, token } from './support/oauth-flow';
+import { pingMcp, register, signIn, token } from './support/oauth-flow';
 import { freePort } from './support/spawn';
-import { ADMIN, bearer, query, startTestApp, TestApp } from './support/test-app';
+import { ADMIN, query, startTestApp, TestApp } from './support/test-app';
 
 type Agent = ReturnType<typeof request.agent>;
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -45,18 +45,7 @@ describe('Back-office: OAuth clients and grants', () => {
     expect(res.body.notice).toEqual({ message: 'forbiddenError', type: 'error' });
     expect(res.body.record?.params ?? {}).toEqual({});
   };
-  const ping = async (accessToken: string) =>
-    (
-      await fetch(`${base}/mcp`, {
-        method: 'POST',
-        headers: {
-          ...bearer(accessToken),
-          'Content-Type': 'application/json',
-          Accept: 'application/json, text/event-stream',
-        },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
-      })
-    ).status;
+  const ping = async (accessToken: string) => (await pingMcp(base, accessToken)).status;
   const records = (res: request.Response) => res.body.records as { id: string; params: Json }[];
   const grantsOf = async (email: string) =>
     records(

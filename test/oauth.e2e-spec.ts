@@ -1,7 +1,16 @@
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { UsersService } from '../src/users/users.service';
 import { analysisBody, devisBody } from './support/devis-fixtures';
-import { authorize, Browser, location, pkce, register, signIn, token } from './support/oauth-flow';
+import {
+  authorize,
+  Browser,
+  location,
+  pingMcp,
+  pkce,
+  register,
+  signIn,
+  token,
+} from './support/oauth-flow';
 import { freePort } from './support/spawn';
 import { bearer, loginAs, query, sleep, startTestApp, TestApp } from './support/test-app';
 
@@ -53,16 +62,7 @@ describe('OAuth 2.1 for the MCP server', () => {
     clients.push(client);
     return client;
   }
-  const postMcp = (accessToken: string) =>
-    fetch(`${base}/mcp`, {
-      method: 'POST',
-      headers: {
-        ...bearer(accessToken),
-        'Content-Type': 'application/json',
-        Accept: 'application/json, text/event-stream',
-      },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
-    });
+  const postMcp = (accessToken: string) => pingMcp(base, accessToken);
   const count = async (sql: string, params: unknown[] = []) =>
     Number((await query<{ n: string }>(t, `SELECT count(*) AS n FROM ${sql}`, params))[0].n);
 

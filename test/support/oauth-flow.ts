@@ -148,3 +148,15 @@ export async function signIn(
   if (tokens.status !== 200) throw new Error(JSON.stringify(tokens.body));
   return { client, callback, tokens: tokens.body };
 }
+
+/** A JSON-RPC `ping` to /mcp with an access token: 200 while it is valid, 401 once not. */
+export const pingMcp = (base: string, accessToken: string) =>
+  fetch(`${base}/mcp`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Bearer ${accessToken}`,
+      'Content-Type': 'application/json',
+      Accept: 'application/json, text/event-stream',
+    },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
+  });
