@@ -129,4 +129,32 @@ async function loginNewUser(cli, baseUrl, email, role) {
   return String(login.json().token);
 }
 
-module.exports = { DEVIS_LINES, analysisBody, devisBody, expectStatus, loginNewUser };
+/**
+ * A staff user's devis (`reference`) with `analyses` analyses posted with the GPT `key`, as the
+ * devis-reading scenarios read it; resolves the devis id.
+ */
+async function createDevisWithAnalyses(ctx, key, { reference, email, analyses }) {
+  const base = ctx.server.baseUrl;
+  const token = await loginNewUser(ctx.cli, base, email, 'staff');
+  const created = await expectStatus('POST', `${base}/api/devis`, 201, {
+    token,
+    body: devisBody(reference),
+  });
+  const devisId = created.json().id;
+  for (let i = 0; i < analyses; i++) {
+    await expectStatus('POST', `${base}/api/gpt/analysis`, 201, {
+      token: key,
+      body: analysisBody(devisId, i),
+    });
+  }
+  return devisId;
+}
+
+module.exports = {
+  DEVIS_LINES,
+  analysisBody,
+  createDevisWithAnalyses,
+  devisBody,
+  expectStatus,
+  loginNewUser,
+};

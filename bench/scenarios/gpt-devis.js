@@ -10,13 +10,7 @@ const { startChildServer } = require('../lib/child-server');
 const path = require('node:path');
 const { fire, measureAlternating, summarize } = require('../lib/load');
 const { publishedActivity } = require('../lib/postgres');
-const {
-  DEVIS_LINES,
-  analysisBody,
-  devisBody,
-  expectStatus,
-  loginNewUser,
-} = require('../lib/fixtures');
+const { DEVIS_LINES, createDevisWithAnalyses, expectStatus } = require('../lib/fixtures');
 const { caveatLines, fmt } = require('../lib/report');
 const { serverCommand } = require('../lib/server');
 
@@ -37,23 +31,12 @@ const BARE_SERVER = path.join(__dirname, '..', 'lib', 'bare-devis-server.js');
 const FLOOR_SERVER = path.join(__dirname, '..', 'lib', 'nest-floor-devis-server.js');
 
 /** A staff user (created with the CLI, which prints its generated password), a devis, analyses. */
-async function createData(ctx, key) {
-  const base = ctx.server.baseUrl;
-  const email = `bench-devis-${ctx.mode.id}@example.com`;
-  const token = await loginNewUser(ctx.cli, base, email, 'staff');
-
-  const created = await expectStatus('POST', `${base}/api/devis`, 201, {
-    token,
-    body: devisBody(`BENCH-DEVIS-${ctx.mode.id.toUpperCase()}`),
+function createData(ctx, key) {
+  return createDevisWithAnalyses(ctx, key, {
+    reference: `BENCH-DEVIS-${ctx.mode.id.toUpperCase()}`,
+    email: `bench-devis-${ctx.mode.id}@example.com`,
+    analyses: ANALYSIS_COUNT,
   });
-  const devisId = created.json().id;
-  for (let i = 0; i < ANALYSIS_COUNT; i++) {
-    await expectStatus('POST', `${base}/api/gpt/analysis`, 201, {
-      token: key,
-      body: analysisBody(devisId, i),
-    });
-  }
-  return devisId;
 }
 
 // ---- the bare server ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@
 const assert = require('node:assert/strict');
 const http = require('node:http');
 const { compareWindows, findProfile, profileDir } = require('../lib/cpu-profile');
-const { expectStatus, analysisBody, devisBody, loginNewUser } = require('../lib/fixtures');
+const { createDevisWithAnalyses } = require('../lib/fixtures');
 const { fire, measureAlternating, summarize } = require('../lib/load');
 const { captureToolCall, describeHeaders, replayable } = require('../lib/mcp-wire');
 const { startMcpFloorServer } = require('../lib/mcp-floor-server');
@@ -44,19 +44,11 @@ async function createData(ctx) {
   const key = KEY_PATTERN.exec(out)?.[0];
   const keyId = ID_PATTERN.exec(out)?.[1];
   if (!key || !keyId) throw new Error(`no key in the output of gpt:create-key:\n${out}`);
-  const base = ctx.server.baseUrl;
-  const token = await loginNewUser(ctx.cli, base, `bench-mcp-${ctx.mode.id}@example.com`, 'staff');
-  const created = await expectStatus('POST', `${base}/api/devis`, 201, {
-    token,
-    body: devisBody(`BENCH-MCP-${ctx.mode.id.toUpperCase()}`),
+  const devisId = await createDevisWithAnalyses(ctx, key, {
+    reference: `BENCH-MCP-${ctx.mode.id.toUpperCase()}`,
+    email: `bench-mcp-${ctx.mode.id}@example.com`,
+    analyses: ANALYSIS_COUNT,
   });
-  const devisId = created.json().id;
-  for (let i = 0; i < ANALYSIS_COUNT; i++) {
-    await expectStatus('POST', `${base}/api/gpt/analysis`, 201, {
-      token: key,
-      body: analysisBody(devisId, i),
-    });
-  }
   return { key, keyId, devisId };
 }
 
