@@ -29,31 +29,27 @@ export class UserTokenGuard extends AuthGuard('user-token') {
       throw new DomainException(
         'AUTH_REQUIRED',
         'Authentication required: send Authorization: Bearer <token>',
-        undefined,
-        CHALLENGE,
+        { headers: CHALLENGE },
       );
     if (!token)
-      throw new DomainException(
-        'SESSION_INVALID',
-        'Malformed Authorization header',
-        undefined,
-        CHALLENGE,
-      );
+      throw new DomainException('SESSION_INVALID', 'Malformed Authorization header', {
+        headers: CHALLENGE,
+      });
     return (await super.canActivate(context)) as boolean;
   }
 
   override handleRequest<T>(err: unknown, user: T, _info: unknown, context: ExecutionContext): T {
     if (err instanceof DomainException) {
-      throw new DomainException(err.code, err.message, err.details, CHALLENGE);
+      throw new DomainException(err.code, err.message, {
+        details: err.details,
+        headers: CHALLENGE,
+      });
     }
     if (err) throw err;
     if (!user)
-      throw new DomainException(
-        'SESSION_INVALID',
-        'Invalid or expired session token',
-        undefined,
-        CHALLENGE,
-      );
+      throw new DomainException('SESSION_INVALID', 'Invalid or expired session token', {
+        headers: CHALLENGE,
+      });
     context.switchToHttp().getRequest<AppRequest>().principal = {
       kind: 'user',
       user: user as unknown as AuthenticatedUser,

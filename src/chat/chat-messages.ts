@@ -17,8 +17,7 @@ export function cleanIncoming(raw: string, field = 'message'): string {
     : textLength(text) > MAX_CHAT_MESSAGE_LENGTH
       ? `${field} is longer than ${MAX_CHAT_MESSAGE_LENGTH} characters`
       : null;
-  if (problem)
-    throw new DomainException('VALIDATION_FAILED', problem, [{ field, messages: [problem] }]);
+  if (problem) throw DomainException.invalidField(field, problem);
   return text;
 }
 

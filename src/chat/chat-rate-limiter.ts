@@ -37,11 +37,9 @@ export class ChatRateLimiter {
     const window = await this.storage.consume(key, limit, this.config.rateWindowMs);
     if (window.allowed) return;
     const retryAfter = String(window.resetSeconds);
-    throw new DomainException(
-      'RATE_LIMITED',
+    throw DomainException.rateLimited(
       `Too many chat requests (${limit} per ${Math.round(this.config.rateWindowMs / 1000)} s); retry in ${retryAfter} s`,
-      undefined,
-      { 'Retry-After': retryAfter },
+      retryAfter,
     );
   }
 }

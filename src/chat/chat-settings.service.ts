@@ -47,7 +47,7 @@ export class ChatSettingsService {
       throw new DomainException(
         'VALIDATION_FAILED',
         `The configured key is not a ${provider} key: set llmKeyId (or null) with the new provider`,
-        [{ field: 'llmKeyId', messages: [`llmKeyId must be a ${provider} key`] }],
+        { details: [{ field: 'llmKeyId', messages: [`llmKeyId must be a ${provider} key`] }] },
       );
     }
     const patch: Partial<ChatSettingsEntity> = { updatedById: admin.id };
@@ -85,10 +85,7 @@ export class ChatSettingsService {
         : key.provider !== provider
           ? `llmKeyId is a ${key.provider} key, not a ${provider} one`
           : null;
-    if (problem)
-      throw new DomainException('VALIDATION_FAILED', problem, [
-        { field: 'llmKeyId', messages: [problem] },
-      ]);
+    if (problem) throw DomainException.invalidField('llmKeyId', problem);
   }
 
   private toDto(s: ChatSettingsEntity): ChatSettingsDto {

@@ -145,7 +145,7 @@ export class DevisService {
     if (new Set(positions).size !== positions.length) {
       errors.push({ field: 'lines', messages: ['lines must have distinct positions'] });
     }
-    if (errors.length) throw validation(errors);
+    if (errors.length) throw DomainException.validation(errors);
     return lines.sort((a, b) => a.position - b.position);
   }
 
@@ -173,7 +173,7 @@ export class DevisService {
         });
       }
     }
-    if (errors.length) throw validation(errors);
+    if (errors.length) throw DomainException.validation(errors);
   }
 
   private async saveUnique(devis: Partial<DevisRow>, lines?: DevisLineRow[]) {
@@ -197,12 +197,4 @@ function totalsColumns(t: DevisTotals) {
     totalTvaCents: t.totalTvaCents,
     totalTtcCents: t.totalTtcCents,
   };
-}
-
-function validation(errors: FieldError[]) {
-  return new DomainException(
-    'VALIDATION_FAILED',
-    `Validation failed: ${errors.map((e) => e.field).join(', ')}`,
-    errors,
-  );
 }

@@ -36,11 +36,9 @@ export class FeedbackService {
       HOUR_MS,
     );
     if (!window.allowed) {
-      throw new DomainException(
-        'RATE_LIMITED',
+      throw DomainException.rateLimited(
         `Too much feedback from this address; retry in ${window.resetSeconds} s`,
-        undefined,
-        { 'Retry-After': String(window.resetSeconds) },
+        String(window.resetSeconds),
       );
     }
     const message = toPlainText(dto.message);
@@ -54,7 +52,7 @@ export class FeedbackService {
       });
     }
     if (problems.length > 0) {
-      throw new DomainException('VALIDATION_FAILED', 'Invalid feedback', problems);
+      throw new DomainException('VALIDATION_FAILED', 'Invalid feedback', { details: problems });
     }
     const page = optionalPlainText(dto.page);
     const toWebhook = dto.type === 'bug' && this.webhook.enabled;

@@ -45,16 +45,14 @@ export class GptKeyGuard implements CanActivate {
       throw new DomainException(
         'GPT_KEY_MISSING',
         'Missing API key: send Authorization: Bearer <your GPT API key>',
-        undefined,
-        challenge(null),
+        { headers: challenge(null) },
       );
     }
     if (!token) {
       throw new DomainException(
         'GPT_KEY_MALFORMED',
         'Malformed Authorization header: expected "Bearer <key>"',
-        undefined,
-        challenge('GPT_KEY_MALFORMED', 'malformed header'),
+        { headers: challenge('GPT_KEY_MALFORMED', 'malformed header') },
       );
     }
     let key: AuthenticatedGptKey;
@@ -62,12 +60,9 @@ export class GptKeyGuard implements CanActivate {
       key = this.keys.cachedKey(token) ?? (await this.keys.authenticate(token));
     } catch (err) {
       if (err instanceof DomainException) {
-        throw new DomainException(
-          err.code,
-          err.message,
-          undefined,
-          challenge(err.code, err.message),
-        );
+        throw new DomainException(err.code, err.message, {
+          headers: challenge(err.code, err.message),
+        });
       }
       throw err;
     }

@@ -204,15 +204,9 @@ export class LlmKeysService {
   private checkKey(provider: LlmProvider, apiKey: string): string {
     const key = apiKey.trim();
     if (!isPlausibleKey(provider, key)) {
-      throw new DomainException(
-        'VALIDATION_FAILED',
+      throw DomainException.invalidField(
+        'apiKey',
         `apiKey does not look like a ${provider} key (${keyFormatHint(provider)})`,
-        [
-          {
-            field: 'apiKey',
-            messages: [`apiKey does not look like a ${provider} key (${keyFormatHint(provider)})`],
-          },
-        ],
       );
     }
     return key;
@@ -235,9 +229,11 @@ const toMicro = (usd: number | null | undefined) =>
 function keyName(raw: string): string {
   const name = toPlainText(raw);
   if (name === '') {
-    throw new DomainException('VALIDATION_FAILED', 'Key name is empty once markup is removed', [
-      { field: 'name', messages: ['name must contain text, not only markup'] },
-    ]);
+    throw DomainException.invalidField(
+      'name',
+      'name must contain text, not only markup',
+      'Key name is empty once markup is removed',
+    );
   }
   return name;
 }

@@ -263,11 +263,7 @@ function requestFor(tool: AssistantTool, args: unknown, caller: ToolCaller): obj
       ...missing.map((field) => ({ field, messages: [`${field} should not be empty`] })),
       ...unknown.map((field) => ({ field, messages: [`property ${field} should not exist`] })),
     ];
-    throw new DomainException(
-      'VALIDATION_FAILED',
-      `Validation failed: ${details.map((d) => d.field).join(', ')}`,
-      details,
-    );
+    throw DomainException.validation(details);
   }
   return {
     principal: caller.principal,
@@ -284,9 +280,11 @@ function requestFor(tool: AssistantTool, args: unknown, caller: ToolCaller): obj
 function pathValue(field: string, value: unknown): string {
   if (typeof value === 'string' && value.length > 0) return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  throw new DomainException('VALIDATION_FAILED', `Validation failed: ${field}`, [
-    { field, messages: [`${field} must be a non-empty string`] },
-  ]);
+  throw DomainException.invalidField(
+    field,
+    `${field} must be a non-empty string`,
+    `Validation failed: ${field}`,
+  );
 }
 
 /**

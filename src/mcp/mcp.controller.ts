@@ -50,6 +50,5 @@ const postOnly = () =>
   new DomainException(
     'METHOD_NOT_ALLOWED',
     'The MCP endpoint is stateless: send each JSON-RPC message with POST',
-    undefined,
-    { Allow: 'POST' },
+    { headers: { Allow: 'POST' } },
   );

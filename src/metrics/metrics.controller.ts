@@ -30,14 +30,11 @@ export class MetricsController {
     const token = this.config.metricsToken;
     if (!token) throw new DomainException('NOT_FOUND', 'Metrics are off: set METRICS_TOKEN');
     if (!sameSecret(authorization ?? '', `Bearer ${token}`)) {
-      throw new DomainException(
-        'AUTH_REQUIRED',
-        'Send Authorization: Bearer <METRICS_TOKEN>',
-        undefined,
-        {
+      throw new DomainException('AUTH_REQUIRED', 'Send Authorization: Bearer <METRICS_TOKEN>', {
+        headers: {
           'WWW-Authenticate': 'Bearer realm="passerelle-metrics"',
         },
-      );
+      });
     }
     res.setHeader('Content-Type', this.metrics.contentType);
     res.setHeader('Cache-Control', 'no-store');

@@ -81,6 +81,6 @@ export class AssistantAuthGuard implements CanActivate {
     const header = this.oauth.challenge(
       oauthError ? { code: oauthError, description: message } : undefined,
     );
-    return new DomainException(code, message, undefined, { 'WWW-Authenticate': header });
+    return new DomainException(code, message, { headers: { 'WWW-Authenticate': header } });
   }
 }

@@ -66,13 +66,6 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     transformOptions: { enableImplicitConversion: false },
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) => {
-      const details = flatten(errors);
-      return new DomainException(
-        'VALIDATION_FAILED',
-        `Validation failed: ${[...new Set(details.map((d) => d.field))].join(', ')}`,
-        details,
-      );
-    },
+    exceptionFactory: (errors) => DomainException.validation(flatten(errors)),
   });
 }

@@ -11,11 +11,9 @@ export class RateLimitGuard extends ThrottlerGuard {
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
     const retryAfter = String(Math.max(1, detail.timeToBlockExpire));
-    throw new DomainException(
-      'RATE_LIMITED',
+    throw DomainException.rateLimited(
       `Rate limit of ${detail.limit} requests exceeded; retry in ${retryAfter} s`,
-      undefined,
-      { 'Retry-After': retryAfter },
+      retryAfter,
     );
   }
 }

@@ -119,11 +119,9 @@ export class RateLimitStorage implements ThrottlerStorage, OnModuleDestroy {
     res.setHeader('X-RateLimit-Reset', window.resetSeconds);
     if (window.allowed) return;
     const retryAfter = String(window.resetSeconds);
-    throw new DomainException(
-      'RATE_LIMITED',
+    throw DomainException.rateLimited(
       `Hourly limit of ${limit} requests reached ${who}; retry in ${retryAfter} s`,
-      undefined,
-      { 'Retry-After': retryAfter },
+      retryAfter,
     );
   }
 

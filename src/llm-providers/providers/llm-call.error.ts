@@ -51,12 +51,9 @@ export class LlmCallError extends Error {
   toHttp(): DomainException {
     switch (this.failure) {
       case 'rate_limited':
-        return new DomainException(
-          'RATE_LIMITED',
-          this.message,
-          undefined,
-          this.retryAfter ? { 'Retry-After': this.retryAfter } : undefined,
-        );
+        return new DomainException('RATE_LIMITED', this.message, {
+          headers: this.retryAfter ? { 'Retry-After': this.retryAfter } : undefined,
+        });
       case 'timeout':
         return new DomainException('LLM_PROVIDER_TIMEOUT', this.message);
       case 'key_rejected':

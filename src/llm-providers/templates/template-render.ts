@@ -17,12 +17,14 @@ export function renderTemplate(content: string, variables: Record<string, string
     throw new DomainException(
       'VALIDATION_FAILED',
       `Missing template variable(s): ${missing.join(', ')}`,
-      [
-        {
-          field: 'variables',
-          messages: missing.map((m) => `variables.${m} is required by the template`),
-        },
-      ],
+      {
+        details: [
+          {
+            field: 'variables',
+            messages: missing.map((m) => `variables.${m} is required by the template`),
+          },
+        ],
+      },
     );
   }
   return content.replace(PLACEHOLDER, (_, name: string) => variables[name]);

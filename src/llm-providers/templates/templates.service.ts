@@ -89,7 +89,7 @@ function plain(field: 'name' | 'content', value: string): string {
     throw new DomainException(
       'VALIDATION_FAILED',
       `Template ${field} is empty once markup is removed`,
-      [{ field, messages: [`${field} must contain text, not only markup`] }],
+      { details: [{ field, messages: [`${field} must contain text, not only markup`] }] },
     );
   }
   return text;
