@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { isUniqueViolation } from '../database/errors';
 import { isUuid } from '../common/text';
-import { QueryFailedError } from 'typeorm';
 import { DomainException, FieldError } from '../common/errors/domain.exception';
 import {
   computeTotals,
@@ -180,7 +180,7 @@ export class DevisService {
     try {
       return await this.repo.save(devis, lines);
     } catch (err) {
-      if (err instanceof QueryFailedError && (err as { code?: string }).code === '23505') {
+      if (isUniqueViolation(err)) {
         throw new DomainException(
           'CONFLICT',
           `A devis with reference ${devis.reference} already exists`,

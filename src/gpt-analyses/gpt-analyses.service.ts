@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { QueryFailedError } from 'typeorm';
+import { isUniqueViolation } from '../database/errors';
 import type { AssistantCaller } from '../common/auth/principal';
 import { sha256Hex } from '../common/crypto';
 import { DomainException } from '../common/errors/domain.exception';
@@ -147,8 +147,7 @@ export class GptAnalysesService {
       );
       return { status: 201, body: AnalysisResponseDto.from(stored), replayed: false };
     } catch (err) {
-      const duplicate =
-        err instanceof QueryFailedError && (err as { code?: string }).code === '23505';
+      const duplicate = isUniqueViolation(err);
       if (!duplicate || !idempotencyKey) throw err;
       // A concurrent retry with the same key committed first: answer as it did.
       const previous = await this.repo.findIdempotency(owner, idempotencyKey);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { isUniqueViolation } from '../database/errors';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { randomAlphanumeric } from '../common/crypto';
 import { isUuid } from '../common/text';
 import { DomainException } from '../common/errors/domain.exception';
@@ -53,7 +54,7 @@ export class UsersService {
     try {
       await this.users.insert(user);
     } catch (err) {
-      if (err instanceof QueryFailedError && (err as { code?: string }).code === '23505') {
+      if (isUniqueViolation(err)) {
         throw new DomainException('CONFLICT', `A user with email ${email} already exists`);
       }
       throw err;

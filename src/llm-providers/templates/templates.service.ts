@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { isUniqueViolation } from '../../database/errors';
 import { isUuid } from '../../common/text';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/principal';
 import { DomainException } from '../../common/errors/domain.exception';
 import { optionalPlainText, toPlainText } from '../../common/plain-text';
@@ -74,7 +75,7 @@ export class TemplatesService {
     try {
       return await write();
     } catch (err) {
-      if (err instanceof QueryFailedError && (err as { code?: string }).code === '23505') {
+      if (isUniqueViolation(err)) {
         throw new DomainException('CONFLICT', `You already have a template named "${name}"`);
       }
       throw err;
