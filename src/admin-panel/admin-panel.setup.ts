@@ -17,7 +17,7 @@ import { AdminAuthenticator } from './admin-authenticator';
 import type { PanelModuleOptions } from './admin-loader';
 import { createAdminSessionStore } from './admin-session.store';
 import type { AdminJsModules } from './adminjs-esm';
-import { pgPool } from '../database/pg-pool';
+import { pgPool } from '../database/kit/pg-pool';
 
 /** Gathers what the back-office needs from the app and turns it into AdminModule options. */
 @Injectable()

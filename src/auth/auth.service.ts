@@ -10,7 +10,7 @@ import { UserEntity, type UserRole } from '../users/entities/user.entity';
 import { PasswordHasher } from '../users/password-hasher';
 import { UsersService } from '../users/users.service';
 import { UserSessionEntity } from './entities/user-session.entity';
-import { pgPool } from '../database/pg-pool';
+import { pgPool } from '../database/kit/pg-pool';
 
 export const SESSION_TOKEN_PREFIX = 'pas_';
 

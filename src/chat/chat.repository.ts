@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { pgPool } from '../database/pg-pool';
+import { pgPool } from '../database/kit/pg-pool';
 import type { ChatMessageRole } from './entities/chat-message.entity';
 import type { ChatSessionStatus } from './entities/chat-session.entity';
 

@@ -3,7 +3,7 @@ import { migrations } from '../../migrations';
 import type { DatabaseConfig } from '../config/database.config';
 import { entities } from './entities';
 import { openEmbeddedPostgres, OpenEmbeddedOptions } from './embedded-postgres';
-import { SnakeNamingStrategy } from './snake-naming.strategy';
+import { SnakeNamingStrategy } from './kit/snake-naming.strategy';
 
 /** Arbitrary constant: serialises migration runs of several instances starting at once. */
 const MIGRATION_LOCK_ID = 7_240_215_001;

@@ -5,7 +5,7 @@ import { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { DevisLineEntity } from './entities/devis-line.entity';
 import { DevisEntity, DevisStatus } from './entities/devis.entity';
-import { pgPool } from '../database/pg-pool';
+import { pgPool } from '../database/kit/pg-pool';
 
 export interface DevisSearch {
   reference?: string;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { isUniqueViolation } from '../database/errors';
+import { isUniqueViolation } from '../database/kit/errors';
 import { isUuid } from '../common/text';
 import { DomainException, FieldError } from '../common/errors/domain.exception';
 import {

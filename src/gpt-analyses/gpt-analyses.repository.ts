@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { GptAnalysisEntity } from './entities/gpt-analysis.entity';
 import { GptIdempotencyRecordEntity } from './entities/gpt-idempotency-record.entity';
-import { pgPool } from '../database/pg-pool';
+import { pgPool } from '../database/kit/pg-pool';
 
 export type NewAnalysis = Pick<
   GptAnalysisEntity,

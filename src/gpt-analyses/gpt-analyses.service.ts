@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { isUniqueViolation } from '../database/errors';
+import { isUniqueViolation } from '../database/kit/errors';
 import type { AssistantCaller } from '../common/auth/principal';
 import { sha256Hex } from '../common/crypto';
 import { DomainException } from '../common/errors/domain.exception';

@@ -1,5 +1,5 @@
 import { BaseEntity, Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { bigintToNumber } from '../../database/transformers';
+import { bigintToNumber } from '../../database/kit/transformers';
 import { UserEntity } from '../../users/entities/user.entity';
 
 /** A logged-in user's support chat activity for one UTC day (upserted, never read-modify-write). */

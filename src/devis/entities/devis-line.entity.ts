@@ -1,5 +1,5 @@
 import { BaseEntity, Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { bigintToNumber } from '../../database/transformers';
+import { bigintToNumber } from '../../database/kit/transformers';
 import type { DevisEntity } from './devis.entity';
 
 /** numeric(12,3) arrives as a string; quantities are small enough for a double. */

@@ -7,7 +7,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import { bigintToNumber } from '../../database/transformers';
+import { bigintToNumber } from '../../database/kit/transformers';
 import { DevisLineEntity } from './devis-line.entity';
 
 export const DEVIS_STATUSES = ['draft', 'sent', 'accepted', 'rejected', 'expired'] as const;

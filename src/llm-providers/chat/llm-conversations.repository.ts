@@ -6,7 +6,7 @@ import {
   LlmConversationMessageEntity,
 } from '../entities/llm-conversation.entity';
 import type { ChatTurn } from '../providers/llm-client';
-import { pgPool } from '../../database/pg-pool';
+import { pgPool } from '../../database/kit/pg-pool';
 
 @Injectable()
 export class LlmConversationsRepository {

@@ -8,7 +8,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import { bigintToNumber } from '../../database/transformers';
+import { bigintToNumber } from '../../database/kit/transformers';
 import { UserEntity } from '../../users/entities/user.entity';
 
 export const LLM_PROVIDERS = ['mistral', 'openai', 'anthropic', 'groq'] as const;

@@ -1,5 +1,5 @@
 import { BaseEntity, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { bigintToNumber } from '../../database/transformers';
+import { bigintToNumber } from '../../database/kit/transformers';
 
 export const LLM_CALL_STATUSES = ['success', 'error', 'rate_limited'] as const;
 export type LlmCallStatus = (typeof LLM_CALL_STATUSES)[number];

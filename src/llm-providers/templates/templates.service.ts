@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { isUniqueViolation } from '../../database/errors';
+import { isUniqueViolation } from '../../database/kit/errors';
 import { isUuid } from '../../common/text';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
