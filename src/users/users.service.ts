@@ -5,7 +5,8 @@ import { Repository } from 'typeorm';
 import { randomAlphanumeric } from '../common/crypto';
 import { isUuid } from '../common/text';
 import { DomainException } from '../common/errors/domain.exception';
-import { UserEntity, UserRole, USER_ROLES } from './entities/user.entity';
+import { USER_ROLES, type UserRole } from '../common/auth/roles';
+import { UserEntity } from './entities/user.entity';
 import { PasswordHasher } from './password-hasher';
 
 export interface CreateUserInput {

@@ -1,5 +1,5 @@
 import { Command, Option } from 'nest-commander';
-import { USER_ROLES, UserRole } from '../../users/entities/user.entity';
+import { USER_ROLES, UserRole } from '../../common/auth/roles';
 import { UsersService } from '../../users/users.service';
 import { CliCommand, CliError } from '../cli-command';
 

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { UserRole } from '../../users/entities/user.entity';
+import type { UserRole } from './roles';
 
 /** What the GPT key guard keeps in memory about a key: never the key or its hash. */
 export interface AuthenticatedGptKey {

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { USER_ROLES, UserEntity, type UserRole } from '../entities/user.entity';
+import { USER_ROLES, type UserRole } from '../../common/auth/roles';
+import { UserEntity } from '../entities/user.entity';
 
 export class UserResponseDto {
   @ApiProperty({ format: 'uuid', example: '0b8f5a5e-3d4c-4b8e-9b1a-2c3d4e5f6a7b' })

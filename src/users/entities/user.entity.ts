@@ -1,3 +1,4 @@
+import { type UserRole } from '../../common/auth/roles';
 import {
   BaseEntity,
   Column,
@@ -6,9 +7,6 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-
-export const USER_ROLES = ['admin', 'staff', 'user'] as const;
-export type UserRole = (typeof USER_ROLES)[number];
 
 @Entity('users')
 export class UserEntity extends BaseEntity {
