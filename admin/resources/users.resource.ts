@@ -1,4 +1,5 @@
-import { USER_ROLES, UserEntity, type UserRole } from '../../src/users/entities/user.entity';
+import { USER_ROLES, type UserRole } from '../../src/common/auth/roles';
+import { UserEntity } from '../../src/users/entities/user.entity';
 import type { UsersService } from '../../src/users/users.service';
 import { adminOnly, currentPanelAdmin } from '../access';
 import type { ResourceWithOptions } from '../adminjs-types';

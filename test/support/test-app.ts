@@ -8,7 +8,7 @@ import { AppModule } from '../../src/app.module';
 import { PasserelleExpressAdapter } from '../../src/common/http/express-adapter';
 import { configureApp } from '../../src/configure-app';
 import { GptKeysService } from '../../src/gpt-keys/gpt-keys.service';
-import type { UserRole } from '../../src/users/entities/user.entity';
+import type { UserRole } from '../../src/common/auth/roles';
 import { UsersService } from '../../src/users/users.service';
 import { APP_VARS } from './paths';
 import { createTestDatabase, TestDatabase } from './test-database';
