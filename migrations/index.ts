@@ -9,6 +9,7 @@ import { GptKeyUsageDaily1764374400000 } from './1764374400000-GptKeyUsageDaily'
 import { AssistantToolCalls1764460800000 } from './1764460800000-AssistantToolCalls';
 import { OAuth1764547200000 } from './1764547200000-OAuth';
 import { OAuthAdminViews1764633600000 } from './1764633600000-OAuthAdminViews';
+import { SearchAndForeignKeyIndexes1764806400000 } from './1764806400000-SearchAndForeignKeyIndexes';
 
 /** Applied in this order; add each new migration class here. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   AssistantToolCalls1764460800000,
   OAuth1764547200000,
   OAuthAdminViews1764633600000,
+  SearchAndForeignKeyIndexes1764806400000,
 ];

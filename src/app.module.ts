@@ -7,6 +7,8 @@ import { CommonModule } from './common/common.module';
 import { McpModule } from './mcp/mcp.module';
 import { OAuthModule } from './oauth/oauth.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { MetricsService } from './metrics/metrics.service';
+import { ErrorReportingService } from './observability/error-reporting.service';
 import { ObservabilityModule } from './observability/observability.module';
 import { LoggingModule } from './common/logging/logging.module';
 import { allConfigs } from './config';
@@ -31,7 +33,8 @@ import { UsersModule } from './users/users.module';
     }),
     LoggingModule,
     DatabaseModule.forRoot({ role: 'own', migrate: true }),
-    CommonModule,
+    // The error filter (common/) counts refused credentials and reports unexpected errors.
+    CommonModule.forRoot({ errorObservers: [MetricsService, ErrorReportingService] }),
     MetricsModule,
     ObservabilityModule,
     // Express tries routes in the order they were registered, which is this order: the

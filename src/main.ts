@@ -4,6 +4,8 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { PasserelleExpressAdapter } from './common/http/express-adapter';
 import { installGracefulShutdown } from './common/lifecycle/graceful-shutdown';
+import { startupLines } from './common/logging/startup-lines';
+import { databaseConfig, type DatabaseConfig } from './config';
 import { configureApp } from './configure-app';
 
 async function bootstrap() {
@@ -19,10 +21,8 @@ async function bootstrap() {
   await app.listen(config.port);
   const logger = app.get(Logger);
   installGracefulShutdown(app, config.shutdownGraceMs, logger);
-  logger.log(
-    `Passerelle listening on ${config.appUrl} (docs at ${config.appUrl}/docs)`,
-    'Bootstrap',
-  );
+  const database = app.get<DatabaseConfig>(databaseConfig.KEY);
+  for (const line of startupLines(config.appUrl, database)) logger.log(line, 'Bootstrap');
 }
 
 bootstrap().catch((err: Error) => {

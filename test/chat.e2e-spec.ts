@@ -3,6 +3,7 @@ import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_CHAT_WELCOME, DEFAULT_HANDOFF_KEYWORDS } from '../migrations/1764115200000-Chat';
 import { mockChatReply } from '../src/chat/chat-assistant.service';
+import { ChatStaffService } from '../src/chat/chat-staff.service';
 import { FALLBACK_NOTICE, HANDOFF_NOTICE, RESOLVED_NOTICE } from '../src/chat/chat-messages';
 import { LlmUsageRecorder } from '../src/llm-providers/usage/llm-usage.recorder';
 import { historyOf, newVisitor, sendAs, SseReader } from './support/chat-client';
@@ -601,6 +602,27 @@ describe('Support chat (high limits; the limits themselves are in chat-limits.e2
       // Writing again reopens it for staff (the assistant stays off for this session).
       const reopened = await sendAs(t, v, 'One more thing').expect(200);
       expect(reopened.body).toMatchObject({ status: 'open', reply: null });
+    });
+
+    it('summarises open sessions for the dashboard: counts, then the longest waiting', async () => {
+      const v = await newVisitor(t);
+      await sendAs(t, v, 'a human please').expect(200); // handoff: open, nobody assigned
+      const summary = await t.get(ChatStaffService).openChatsSummary(500);
+      const [counts] = await query<{ open: number; unassigned: number }>(
+        t,
+        `SELECT count(*)::int AS open,
+                count(*) FILTER (WHERE assigned_staff_id IS NULL)::int AS unassigned
+           FROM chat_sessions WHERE status = 'open'`,
+      );
+      expect(summary).toMatchObject(counts);
+      expect(summary.waiting).toHaveLength(Math.min(counts.open, 500));
+      expect(summary.waiting.find((w) => w.id === v.id)).toMatchObject({
+        title: 'a human please',
+        lastMessageAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
+      });
+      const times = summary.waiting.map((w) => w.lastMessageAt ?? '');
+      expect(times).toEqual([...times].sort());
+      expect((await t.get(ChatStaffService).openChatsSummary(1)).waiting).toHaveLength(1);
     });
 
     it('keeps staff routes for staff: 401 anonymous, 403 users, 404 unknown sessions', async () => {

@@ -1,8 +1,17 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
+import request from 'supertest';
 import { GptKeyUsageRecorder } from '../src/gpt-keys/gpt-key-usage.recorder';
 import { CliResult, runCli, waitFor } from './support/spawn';
-import { bearer, createGptKey, query, startTestApp, TestApp } from './support/test-app';
+import {
+  ADMIN,
+  bearer,
+  createGptKey,
+  loginAs,
+  query,
+  startTestApp,
+  TestApp,
+} from './support/test-app';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 
 const APP_URL = 'https://passerelle.example.test';
@@ -27,6 +36,19 @@ function expectCliError(r: CliResult, message: RegExp) {
     }),
   );
   expect(r.stderr).toMatch(message);
+}
+
+/** An error body of the API (or its shape in the back-office). */
+interface ErrorBody {
+  code: string;
+  message: string;
+  details?: { field: string; messages: string[] }[];
+}
+
+/** The line the CLI prints for that error: its message, then the problem of each field. */
+function cliLineFor(body: ErrorBody): string {
+  const problems = (body.details ?? []).flatMap((d) => d.messages);
+  return `error: ${body.message}${problems.length ? ` (${problems.join('; ')})` : ''}\n`;
 }
 
 function expectCliOk(r: CliResult) {
@@ -175,8 +197,12 @@ describe('CLI while the server runs on the same database', () => {
         ['gpt:create-key', 'Bad GPT', '--expires', '2020-01-01'],
         ['gpt:create-key'],
       ]);
-      expectCliError(results[0], /limit must be a whole number/);
-      expectCliError(results[1], /limit must be a whole number.*"abc"/);
+      // The API's own messages for rateLimitPerHour (see "the same mistake" below).
+      expectCliError(
+        results[0],
+        /^error: Validation failed: rateLimitPerHour \(.*must not be less than 1\)/,
+      );
+      expectCliError(results[1], /rateLimitPerHour must be an integer number/);
       expectCliError(results[2], /in the future/);
       expectCliError(results[3], /missing required argument 'name'/);
       expect(await keyRows()).toEqual(before);
@@ -291,8 +317,8 @@ describe('CLI while the server runs on the same database', () => {
       const before = await keyRows();
       const prefix = key.slice(0, 13);
       const cases: [string[], RegExp][] = [
-        [['gpt:update-key', prefix, '--rate', '0'], /--rate must be a whole number/],
-        [['gpt:update-key', prefix, '--rate', 'abc'], /--rate must be a whole number.*"abc"/],
+        [['gpt:update-key', prefix, '--rate', '0'], /rateLimitPerHour must not be less than 1/],
+        [['gpt:update-key', prefix, '--rate', 'abc'], /rateLimitPerHour must be an integer/],
         [['gpt:update-key', prefix, '--expires', `${NEXT_YEAR}-02-30`], /not a real calendar date/],
         [['gpt:update-key', prefix], /nothing to change/],
         [['gpt:update-key', randomUUID(), '--rate', '10'], /not found/],
@@ -445,7 +471,10 @@ describe('CLI while the server runs on the same database', () => {
         ['user:create', '--role', 'staff'],
         { args: ['user:create', '--email', 'short.pw@test.passerelle'], input: 'short\n' },
       ]);
-      expectCliError(results[0], /--role must be one of admin, staff, user/);
+      expectCliError(
+        results[0],
+        /Validation failed: role \(role must be one of the following values: admin, staff, user\)/,
+      );
       expectCliError(results[1], /--email is required/);
       expectCliError(results[2], /at least 12 characters/);
       expect(await users()).toEqual(before);
@@ -460,6 +489,137 @@ describe('CLI while the server runs on the same database', () => {
       );
       expectCliError(r, /already exists/);
       expect(r.stdout + r.stderr).not.toMatch(/scrypt|INSERT/);
+      expect(await users()).toEqual(before);
+    });
+  });
+
+  describe('the same mistake gets the same message over HTTP and in the CLI', () => {
+    let adminToken: string;
+    let keyId: string;
+    const api = () => t.http();
+    const users = () => query(t, 'SELECT * FROM users ORDER BY id');
+
+    beforeAll(async () => {
+      adminToken = (await loginAs(t, 'admin', ADMIN.email)).token;
+      keyId = (await createGptKey(t, { name: 'Contract GPT', rateLimitPerHour: 40 })).key.id;
+    });
+
+    /** Refused with 400 VALIDATION_FAILED over HTTP; returns the error body. */
+    const refusedOverHttp = async (req: request.Test): Promise<ErrorBody> => {
+      const res = await req.set(bearer(adminToken)).expect(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      return res.body as ErrorBody;
+    };
+
+    it('GPT keys: rate out of range (create, update), a past or unreadable expiry, a name that is only markup', async () => {
+      const before = await keyRows();
+      const post = (body: object) => refusedOverHttp(api().post('/api/admin/gpt-keys').send(body));
+      const patch = (body: object) =>
+        refusedOverHttp(api().patch(`/api/admin/gpt-keys/${keyId}`).send(body));
+      const pastDay = `${NEXT_YEAR - 3}-01-01`;
+      const cases: [Promise<ErrorBody>, string[], string, string[]][] = [
+        [
+          post({ name: 'Too fast', rateLimitPerHour: 2_000_000 }),
+          ['gpt:create-key', 'Too fast', '2000000'],
+          'rateLimitPerHour',
+          ['rateLimitPerHour must not be greater than 1000000'],
+        ],
+        [
+          patch({ rateLimitPerHour: 0 }),
+          ['gpt:update-key', keyId, '--rate', '0'],
+          'rateLimitPerHour',
+          ['rateLimitPerHour must not be less than 1'],
+        ],
+        [
+          post({ name: 'Past GPT', expiresAt: `${pastDay}T23:59:59.999Z` }),
+          ['gpt:create-key', 'Past GPT', '--expires', pastDay],
+          'expiresAt',
+          ['expiresAt must be in the future'],
+        ],
+        [
+          patch({ expiresAt: 'tomorrow' }),
+          ['gpt:update-key', keyId, '--expires', 'tomorrow'],
+          'expiresAt',
+          ['expiresAt must be a Date instance', 'expiresAt must be in the future'],
+        ],
+        [
+          post({ name: '<b> </b>' }),
+          ['gpt:create-key', '<b> </b>'],
+          'name',
+          ['name must be longer than or equal to 1 characters'],
+        ],
+        [
+          patch({ name: '<script>x</script>' }),
+          ['gpt:update-key', keyId, '--name', '<script>x</script>'],
+          'name',
+          ['name must be longer than or equal to 1 characters'],
+        ],
+      ];
+      const overHttp = await Promise.all(cases.map(([http]) => http));
+      const inCli = await cliAll(cases.map(([, args]) => args));
+      cases.forEach(([, args, field, problems], i) => {
+        expect({ args, body: overHttp[i] }).toEqual({
+          args,
+          body: expect.objectContaining({
+            message: `Validation failed: ${field}`,
+            details: [{ field, messages: expect.arrayContaining(problems) }],
+          }),
+        });
+        expect(overHttp[i].details![0].messages).toHaveLength(problems.length);
+        expectCliError(inCli[i], /./);
+        expect({ args, stderr: inCli[i].stderr }).toEqual({
+          args,
+          stderr: cliLineFor(overHttp[i]),
+        });
+      });
+      expect(inCli[0].stderr).toBe(
+        'error: Validation failed: rateLimitPerHour (rateLimitPerHour must not be greater than 1000000)\n',
+      );
+      expect(await keyRows()).toEqual(before);
+    });
+
+    it('users: a bad role and a short password, in the back-office and in the CLI', async () => {
+      const before = await users();
+      // APP_URL is https here, so the session cookie is Secure: the back-office is reached as
+      // through a TLS proxy on loopback (TRUST_PROXY), and the cookie is sent back by hand.
+      const overTls = (req: request.Test) => req.set('X-Forwarded-Proto', 'https');
+      const login = await overTls(request(t.app.getHttpServer()).post('/admin/login'))
+        .type('form')
+        .send({ email: ADMIN.email, password: ADMIN.password })
+        .expect(302);
+      const cookie = (login.headers['set-cookie'] as unknown as string[]).map(
+        (c) => c.split(';')[0],
+      );
+      const newUser = async (body: object) => {
+        const res = await overTls(
+          request(t.app.getHttpServer()).post('/admin/api/resources/users/actions/newUser'),
+        )
+          .set('Cookie', cookie)
+          .send(body);
+        expect(res.status).toBe(200);
+        expect(res.body.secret).toBeUndefined();
+        return res.body.notice as { message: string; type: string };
+      };
+      const email = 'same.mistake@test.passerelle';
+      const [badRole, shortPassword] = [
+        await newUser({ email, role: 'boss' }),
+        await newUser({ email, role: 'staff', password: 'short' }),
+      ];
+      expect(badRole).toEqual({ message: 'Validation failed: role', type: 'error' });
+      expect(shortPassword).toEqual({ message: 'Validation failed: password', type: 'error' });
+
+      const [role, password] = await cliAll([
+        ['user:create', '--email', email, '--role', 'boss'],
+        { args: ['user:create', '--email', email, '--role', 'staff'], input: 'short\n' },
+      ]);
+      expect(role.stderr).toBe(
+        `error: ${badRole.message} (role must be one of the following values: admin, staff, user)\n`,
+      );
+      expect(password.stderr).toBe(
+        `error: ${shortPassword.message} (password must be at least 12 characters)\n`,
+      );
+      expectCliError(role, /./);
+      expectCliError(password, /./);
       expect(await users()).toEqual(before);
     });
   });

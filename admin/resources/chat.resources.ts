@@ -1,10 +1,12 @@
 import type { ChatStaffService } from '../../src/chat/chat-staff.service';
+import { AssignChatSessionDto, StaffReplyDto } from '../../src/chat/dto/chat-staff.dto';
 import { ChatMessageEntity, CHAT_MESSAGE_ROLES } from '../../src/chat/entities/chat-message.entity';
 import {
   ChatSessionEntity,
   CHAT_SESSION_STATUSES,
 } from '../../src/chat/entities/chat-session.entity';
 import { currentPanelAdmin, readOnlyActions, staffOrAdmin } from '../access';
+import { validateInput } from '../../src/common/http/validate-input';
 import type { ActionContext, ResourceWithOptions } from '../adminjs-types';
 import type { PanelComponents } from '../components';
 import { guarded, recordAction, reloaded, text } from '../handlers';
@@ -20,6 +22,7 @@ const actor = (context: ActionContext) => {
 /**
  * Chat sessions and their messages. Staff and admins read threads and act through
  * ChatStaffService (reply, assign, resolve), which also pushes the change to the visitor's page.
+ * What they type goes through the API's DTOs (`validateInput`): the same rules, the same errors.
  */
 export function chatResources(
   chat: ChatStaffService,
@@ -76,14 +79,24 @@ export function chatResources(
           },
           reply: {
             ...hidden,
-            handler: threadAction((c, p) =>
-              chat.reply(actor(c), String(c.record!.id()), text(p, 'text') ?? ''),
+            handler: threadAction(async (c, p) =>
+              chat.reply(
+                actor(c),
+                String(c.record!.id()),
+                await validateInput(StaffReplyDto, { message: text(p, 'text') ?? '' }),
+              ),
             ),
           },
           assign: {
             ...hidden,
-            handler: threadAction((c, p) =>
-              chat.assign(actor(c), String(c.record!.id()), text(p, 'staffId') || undefined),
+            handler: threadAction(async (c, p) =>
+              chat.assign(
+                actor(c),
+                String(c.record!.id()),
+                await validateInput(AssignChatSessionDto, {
+                  staffId: text(p, 'staffId') || undefined,
+                }),
+              ),
             ),
           },
           resolve: {

@@ -1,4 +1,11 @@
+import { validateInput } from '../../src/common/http/validate-input';
+import {
+  CreateGptKeyDto,
+  RotateGptKeyDto,
+  UpdateGptKeyDto,
+} from '../../src/gpt-keys/dto/gpt-key.dto';
 import { GptApiKeyEntity } from '../../src/gpt-keys/entities/gpt-api-key.entity';
+import { GPT_KEY_RULES } from '../../src/gpt-keys/gpt-keys.rules';
 import type { GptKeysService } from '../../src/gpt-keys/gpt-keys.service';
 import { adminOnly, currentPanelAdmin, staffOrAdmin } from '../access';
 import type { ActionResponse, After, ResourceWithOptions } from '../adminjs-types';
@@ -6,6 +13,7 @@ import type { PanelComponents } from '../components';
 import { bool, date, guarded, recordAction, int, reloaded, showUrl, text } from '../handlers';
 
 const OFF = { isAccessible: false, isVisible: false };
+const { rateLimitPerHour: RATE, graceSeconds: GRACE } = GPT_KEY_RULES;
 
 /** Adds what a list or page shows but no column holds: the masked key and the status. */
 const describeKeys: After<ActionResponse> = async (response) => {
@@ -73,7 +81,10 @@ export function gptKeysResource(
           type: 'string',
           isVisible: { list: true, show: true, edit: false, filter: false },
         },
-        rateLimitPerHour: { type: 'number', description: 'Requests per hour' },
+        rateLimitPerHour: {
+          type: 'number',
+          description: `Requests per hour, ${RATE.min} to ${RATE.max}`,
+        },
       },
       actions: {
         list: { isAccessible: staffOrAdmin, after: describeKeys },
@@ -87,12 +98,13 @@ export function gptKeysResource(
           handler: recordAction(async (record, request, context) => {
             const p = request.payload;
             const id = String(record.id());
-            await keys.update(id, {
+            const patch = await validateInput(UpdateGptKeyDto, {
               name: text(p, 'name'),
               rateLimitPerHour: int(p, 'rateLimitPerHour'),
               expiresAt: date(p, 'expiresAt'),
               isActive: bool(p, 'isActive'),
             });
+            await keys.update(id, patch);
             return {
               record: await reloaded(context, id),
               redirectUrl: showUrl(context, id),
@@ -112,21 +124,23 @@ export function gptKeysResource(
             secretLabel: 'New GPT API key',
             fields: [
               { name: 'name', label: 'Name', type: 'text', required: true },
-              { name: 'rateLimitPerHour', label: 'Requests per hour', type: 'number' },
+              {
+                name: 'rateLimitPerHour',
+                label: `Requests per hour (${RATE.min} to ${RATE.max}; default ${RATE.default} unless GPT_DEFAULT_RATE_LIMIT is set)`,
+                type: 'number',
+              },
               { name: 'expiresAt', label: 'Expires at (optional)', type: 'datetime-local' },
             ],
           },
           handler: guarded(async (request, _response, context) => {
             if (request.method !== 'post') return {};
             const p = request.payload;
-            const { key, plaintext } = await keys.create(
-              {
-                name: text(p, 'name') ?? '',
-                rateLimitPerHour: int(p, 'rateLimitPerHour'),
-                expiresAt: date(p, 'expiresAt'),
-              },
-              currentPanelAdmin(context).id,
-            );
+            const dto = await validateInput(CreateGptKeyDto, {
+              name: text(p, 'name') ?? '',
+              rateLimitPerHour: int(p, 'rateLimitPerHour'),
+              expiresAt: date(p, 'expiresAt'),
+            });
+            const { key, plaintext } = await keys.create(dto, currentPanelAdmin(context).id);
             return {
               record: await reloaded(context, key.id),
               secret: plaintext,
@@ -144,13 +158,19 @@ export function gptKeysResource(
               'Issues a new key with the same settings. The old key stops at once, or after the grace period.',
             submitLabel: 'Rotate key',
             secretLabel: 'Replacement GPT API key',
-            fields: [{ name: 'graceSeconds', label: 'Grace period (seconds)', type: 'number' }],
+            fields: [
+              {
+                name: 'graceSeconds',
+                label: `Grace period (seconds, ${GRACE.min} to ${GRACE.max}; default ${GRACE.default})`,
+                type: 'number',
+              },
+            ],
           },
           handler: recordAction(async (record, request, context) => {
-            const { key, plaintext } = await keys.rotate(
-              String(record.id()),
-              int(request.payload, 'graceSeconds') ?? 0,
-            );
+            const dto = await validateInput(RotateGptKeyDto, {
+              graceSeconds: int(request.payload, 'graceSeconds'),
+            });
+            const { key, plaintext } = await keys.rotate(String(record.id()), dto);
             return {
               record: await reloaded(context, key.id),
               secret: plaintext,

@@ -1,5 +1,8 @@
-import { USER_ROLES, type UserRole } from '../../src/common/auth/roles';
+import { USER_ROLES } from '../../src/common/auth/roles';
+import { validateInput } from '../../src/common/http/validate-input';
+import { CreateUserDto, ResetPasswordDto, UpdateUserDto } from '../../src/users/dto/user.dto';
 import { UserEntity } from '../../src/users/entities/user.entity';
+import { USER_RULES } from '../../src/users/users.rules';
 import type { UsersService } from '../../src/users/users.service';
 import { adminOnly, currentPanelAdmin } from '../access';
 import type { ResourceWithOptions } from '../adminjs-types';
@@ -50,19 +53,23 @@ export function usersResource(
               { name: 'email', label: 'Email', type: 'email', required: true },
               { name: 'name', label: 'Name', type: 'text' },
               { name: 'role', label: 'Role', type: 'select', options: USER_ROLES, value: 'staff' },
-              { name: 'password', label: 'Password (12+ characters, optional)', type: 'password' },
+              {
+                name: 'password',
+                label: `Password (${USER_RULES.password.minLength}+ characters, optional)`,
+                type: 'password',
+              },
             ],
           },
           handler: guarded(async (request, _response, context) => {
             if (request.method !== 'post') return {};
             const p = request.payload;
-            const password = text(p, 'password');
-            const { user, generatedPassword } = await users.create({
+            const dto = await validateInput(CreateUserDto, {
               email: text(p, 'email') ?? '',
               name: text(p, 'name'),
-              role: (text(p, 'role') ?? 'staff') as UserRole,
-              password: password ? password : undefined,
+              role: text(p, 'role') ?? 'staff',
+              password: text(p, 'password') || undefined,
             });
+            const { user, generatedPassword } = await users.create(dto);
             return {
               record: await reloaded(context, user.id),
               redirectUrl: generatedPassword ? undefined : showUrl(context, user.id),
@@ -76,15 +83,19 @@ export function usersResource(
           handler: recordAction(async (record, request, context) => {
             const id = String(record.id());
             const p = request.payload;
-            const role = text(p, 'role') as UserRole | undefined;
-            const isActive = bool(p, 'isActive');
+            const patch = await validateInput(UpdateUserDto, {
+              name: text(p, 'name'),
+              role: text(p, 'role'),
+              isActive: bool(p, 'isActive'),
+            });
+            const { role, isActive } = patch;
             if (
               id === currentPanelAdmin(context).id &&
               (isActive === false || (role && role !== 'admin'))
             ) {
               throw new DomainException('CONFLICT', 'You cannot deactivate or demote yourself');
             }
-            await users.update(id, { name: text(p, 'name'), role, isActive });
+            await users.update(id, patch);
             return {
               record: await reloaded(context, id),
               redirectUrl: showUrl(context, id),
@@ -128,11 +139,10 @@ export function usersResource(
             fields: [{ name: 'password', label: 'New password (optional)', type: 'password' }],
           },
           handler: recordAction(async (record, request, context) => {
-            const password = text(request.payload, 'password');
-            const { generatedPassword } = await users.resetPassword(
-              String(record.id()),
-              password ? password : undefined,
-            );
+            const dto = await validateInput(ResetPasswordDto, {
+              password: text(request.payload, 'password') || undefined,
+            });
+            const { generatedPassword } = await users.resetPassword(String(record.id()), dto);
             return {
               record: record.toJSON(context.currentAdmin),
               secret: generatedPassword,

@@ -1,13 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { createHash } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { chatConfig, llmConfig } from '../config';
-import { LlmApiKeyEntity } from '../llm-providers/entities/llm-api-key.entity';
+import { chatConfig } from '../config';
+import type { LlmApiKeyEntity, LlmProvider } from '../llm-providers/entities/llm-api-key.entity';
 import { LlmKeysService } from '../llm-providers/llm-keys.service';
 import { LlmCallError } from '../llm-providers/providers/llm-call.error';
+import {
+  LLM_PROVIDERS_SETTINGS,
+  type LlmProvidersSettings,
+} from '../llm-providers/providers/llm-providers.settings';
 import { ChatTurn, LlmClient } from '../llm-providers/providers/llm-client';
 import { approxTokens } from '../llm-providers/providers/mock-chat';
+import { LLM_PRICING, type LlmPricing } from '../llm-providers/usage/llm-pricing';
 import { LlmUsageRecorder } from '../llm-providers/usage/llm-usage.recorder';
 import { cleanChatText, MAX_CHAT_MESSAGE_LENGTH, truncateText } from './chat-text';
 import { ChatRepository } from './chat.repository';
@@ -51,23 +55,20 @@ export class ChatAssistantService {
   private readonly logger = new Logger(ChatAssistantService.name);
 
   constructor(
-    private readonly db: DataSource,
     private readonly repo: ChatRepository,
     private readonly settingsService: ChatSettingsService,
     private readonly keys: LlmKeysService,
     private readonly client: LlmClient,
     private readonly usage: LlmUsageRecorder,
-    @Inject(llmConfig.KEY) private readonly llm: ConfigType<typeof llmConfig>,
+    @Inject(LLM_PROVIDERS_SETTINGS) private readonly llm: LlmProvidersSettings,
+    @Inject(LLM_PRICING) private readonly pricing: LlmPricing,
     @Inject(chatConfig.KEY) private readonly config: ConfigType<typeof chatConfig>,
   ) {}
 
   /** Whether `reply` will answer from the mock (known before storing the user message). */
   async usableKey(settings: ChatSettingsEntity): Promise<LlmApiKeyEntity | null> {
     if (this.settingsService.mockReplies(settings)) return null;
-    const key = await this.db
-      .getRepository(LlmApiKeyEntity)
-      .findOneBy({ id: settings.llmKeyId!, isActive: true, provider: settings.provider as never });
-    return key ?? null;
+    return this.keys.findActive(settings.llmKeyId!, settings.provider as LlmProvider);
   }
 
   mock(message: string): AssistantReply {
@@ -133,8 +134,7 @@ export class ChatAssistantService {
       promptTokens: usage.promptTokens,
       completionTokens: usage.completionTokens,
       totalTokens: usage.totalTokens,
-      costMicroUsd: this.llm.pricing.cost(model, usage.promptTokens, usage.completionTokens)
-        .microUsd,
+      costMicroUsd: this.pricing.cost(model, usage.promptTokens, usage.completionTokens).microUsd,
       latencyMs: Date.now() - started,
       ttftMs: null,
       status: failure?.status ?? 'success',

@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../common/auth/principal';
 import { DomainException } from '../common/errors/domain.exception';
 import { TtlCache } from '../common/ttl-cache';
 import { chatConfig } from '../config';
+import { LlmKeysService } from '../llm-providers/llm-keys.service';
+import { ChatSettingsRepository } from './chat-settings.repository';
 import type { ChatSettingsDto, UpdateChatSettingsDto } from './dto/chat-staff.dto';
-import { ChatSettingsEntity } from './entities/chat-settings.entity';
+import type { ChatSettingsEntity } from './entities/chat-settings.entity';
 
 /** Settings are read on every message: kept this long in memory (changes here apply at once). */
 const CACHE_MS = 5_000;
@@ -24,14 +25,13 @@ export class ChatSettingsService {
   });
 
   constructor(
-    private readonly db: DataSource,
+    private readonly repo: ChatSettingsRepository,
+    private readonly keys: LlmKeysService,
     @Inject(chatConfig.KEY) private readonly config: ConfigType<typeof chatConfig>,
   ) {}
 
   current(): Promise<ChatSettingsEntity> {
-    return this.cache.getOrLoad('row', () =>
-      this.db.getRepository(ChatSettingsEntity).findOneByOrFail({ id: 1 }),
-    );
+    return this.cache.getOrLoad('row', () => this.repo.findCurrent());
   }
 
   async read(): Promise<ChatSettingsDto> {
@@ -62,7 +62,7 @@ export class ChatSettingsService {
         ...new Set(dto.handoffKeywords.map((k) => k.normalize('NFC').trim().toLowerCase())),
       ].filter(Boolean);
     }
-    await this.db.getRepository(ChatSettingsEntity).update({ id: 1 }, patch);
+    await this.repo.update(patch);
     this.cache.clear();
     return this.read();
   }
@@ -73,14 +73,11 @@ export class ChatSettingsService {
   }
 
   private async checkKey(admin: AuthenticatedUser, keyId: string, provider: string) {
-    const rows = await this.db.query<{ provider: string; is_active: boolean }[]>(
-      `SELECT provider, is_active FROM llm_api_keys WHERE id = $1 AND user_id = $2`,
-      [keyId, admin.id],
-    );
-    const key = rows[0];
+    // The admin's own keys only (an admin may read everyone's, but spends only their own).
+    const key = (await this.keys.list(admin, admin.id)).find((k) => k.id === keyId);
     const problem = !key
       ? 'llmKeyId must be one of your own LLM keys (POST /api/llm/keys)'
-      : !key.is_active
+      : !key.isActive
         ? 'llmKeyId is deactivated'
         : key.provider !== provider
           ? `llmKeyId is a ${key.provider} key, not a ${provider} one`

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiCreatedResponse,
@@ -10,6 +10,7 @@ import {
 import { Auth, CurrentUser } from '../common/auth/auth.decorator';
 import type { AuthenticatedUser } from '../common/auth/principal';
 import { ErrorResponseDto } from '../common/errors/error-response.dto';
+import { UuidParam } from '../common/http/uuid-param';
 import { ChatSettingsService } from './chat-settings.service';
 import { ChatStaffService } from './chat-staff.service';
 import { ChatMessageDto } from './dto/chat-response.dto';
@@ -25,6 +26,8 @@ import {
 } from './dto/chat-staff.dto';
 
 const NOT_FOUND = { type: ErrorResponseDto, description: 'No such session' };
+/** The `:id` of a session: a malformed one gets the same 404 as an unknown one. */
+const SessionId = () => UuidParam('Chat session');
 
 @ApiTags('support chat (staff)')
 @Controller('api/admin/chat')
@@ -47,7 +50,7 @@ export class ChatStaffController {
   @ApiOperation({ summary: 'Read any chat session with its messages' })
   @ApiOkResponse({ type: ChatSessionDetailDto })
   @ApiNotFoundResponse(NOT_FOUND)
-  get(@Param('id') id: string) {
+  get(@SessionId() id: string) {
     return this.staff.get(id);
   }
 
@@ -62,10 +65,10 @@ export class ChatStaffController {
   @ApiNotFoundResponse(NOT_FOUND)
   reply(
     @CurrentUser() user: AuthenticatedUser,
-    @Param('id') id: string,
+    @SessionId() id: string,
     @Body() dto: StaffReplyDto,
   ) {
-    return this.staff.reply(user, id, dto.message);
+    return this.staff.reply(user, id, dto);
   }
 
   @Post('sessions/:id/assign')
@@ -76,10 +79,10 @@ export class ChatStaffController {
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such session or staff user' })
   assign(
     @CurrentUser() user: AuthenticatedUser,
-    @Param('id') id: string,
+    @SessionId() id: string,
     @Body() dto: AssignChatSessionDto,
   ) {
-    return this.staff.assign(user, id, dto.staffId);
+    return this.staff.assign(user, id, dto);
   }
 
   @Post('sessions/:id/resolve')
@@ -88,7 +91,7 @@ export class ChatStaffController {
   @ApiOperation({ summary: 'Mark a session resolved' })
   @ApiOkResponse({ type: ChatSessionSummaryDto })
   @ApiNotFoundResponse(NOT_FOUND)
-  resolve(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string) {
+  resolve(@CurrentUser() user: AuthenticatedUser, @SessionId() id: string) {
     return this.staff.resolve(user, id);
   }
 

@@ -1,19 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { DomainException } from '../common/errors/domain.exception';
-import { isUuid } from '../common/text';
 import { MetricsService } from '../metrics/metrics.service';
+import { UsersService } from '../users/users.service';
 import { ChatEvents } from './chat-events';
-import { cleanIncoming, RESOLVED_NOTICE } from './chat-messages';
+import { RESOLVED_NOTICE } from './chat-messages';
 import {
   ChatMessageRow,
   ChatRepository,
   ChatSessionPatch,
   NewChatMessage,
 } from './chat.repository';
+import { CHAT_RULES } from './chat.rules';
 import type {
+  AssignChatSessionDto,
   ChatSessionDetailDto,
   ChatSessionListDto,
   ChatSessionSummaryDto,
+  StaffReplyDto,
 } from './dto/chat-staff.dto';
 import type { ChatSessionStatus } from './entities/chat-session.entity';
 
@@ -23,26 +26,55 @@ export interface ChatStaffActor {
   name: string;
 }
 
+/** The back-office dashboard's chat panel: open sessions, and those waiting longest. */
+export interface OpenChatsSummary {
+  open: number;
+  unassigned: number;
+  waiting: { id: string; title: string | null; lastMessageAt: string | null }[];
+}
+
 /** Messages returned with one session (the newest are what staff need; older stay in history). */
-const DETAIL_MESSAGES = 1_000;
+const DETAIL_MESSAGES = CHAT_RULES.staffDetailMessages;
 
 /**
  * What staff (role staff or admin) do with chat sessions, for the REST API and the AdminJS
  * back-office alike. Role checks are the caller's job (`@Auth('staff')`, AdminJS's own
- * access rules); every method validates the session id and answers 404 for an unknown one.
+ * access rules); session ids arrive checked (`@UuidParam`, or a record's own id) and an
+ * unknown one answers 404. Input arrives as validated DTOs (`validateInput` outside HTTP).
  * Writes are announced to SSE streams like the visitor's own messages.
  */
 @Injectable()
 export class ChatStaffService {
   constructor(
     private readonly repo: ChatRepository,
+    private readonly users: UsersService,
     private readonly events: ChatEvents,
     private readonly metrics: MetricsService,
   ) {}
 
   /** Sessions by status (all when omitted), most recently active first. */
-  list(status?: ChatSessionStatus, limit = 50, offset = 0): Promise<ChatSessionListDto> {
+  list(
+    status?: ChatSessionStatus,
+    limit: number = CHAT_RULES.sessionList.default,
+    offset = 0,
+  ): Promise<ChatSessionListDto> {
     return this.repo.listSessions(status, limit, offset);
+  }
+
+  /** Open sessions, unassigned ones, and the `limit` open ones waiting longest (oldest first). */
+  async openChatsSummary(limit: number): Promise<OpenChatsSummary> {
+    const [counts, waiting] = await Promise.all([
+      this.repo.openCounts(),
+      this.repo.longestWaitingOpen(limit),
+    ]);
+    return {
+      ...counts,
+      waiting: waiting.map((w) => ({
+        id: w.id,
+        title: w.title,
+        lastMessageAt: w.lastMessageAt ? new Date(w.lastMessageAt).toISOString() : null,
+      })),
+    };
   }
 
   /** One session with its messages, oldest first. */
@@ -56,13 +88,16 @@ export class ChatStaffService {
   /**
    * Posts a staff message (role `staff`, signed with the actor's name). It turns the
    * assistant off for the session, moves it to `open` and assigns it to the actor if nobody
-   * has it yet. 400 when the text is empty or too long once cleaned.
+   * has it yet. The text is cleaned and checked by StaffReplyDto.
    */
-  async reply(actor: ChatStaffActor, sessionId: string, text: string): Promise<ChatMessageRow> {
-    const content = cleanIncoming(text);
+  async reply(
+    actor: ChatStaffActor,
+    sessionId: string,
+    dto: StaffReplyDto,
+  ): Promise<ChatMessageRow> {
     const [message] = await this.write(
       sessionId,
-      [{ role: 'staff', senderName: actor.name, content }],
+      [{ role: 'staff', senderName: actor.name, content: dto.message }],
       { status: 'open', assistantEnabled: false, assignIfUnassigned: actor.id },
     );
     return message;
@@ -75,11 +110,13 @@ export class ChatStaffService {
   async assign(
     actor: ChatStaffActor,
     sessionId: string,
-    staffId: string = actor.id,
+    dto: AssignChatSessionDto = {},
   ): Promise<ChatSessionSummaryDto> {
     const session = await this.find(sessionId);
-    const staff = isUuid(staffId) ? await this.repo.findActiveStaff(staffId) : null;
-    if (!staff) throw DomainException.notFound('Active staff user');
+    const staff = await this.users.findById(dto.staffId ?? actor.id);
+    if (!staff?.isActive || (staff.role !== 'staff' && staff.role !== 'admin')) {
+      throw DomainException.notFound('Active staff user');
+    }
     await this.write(session.id, [], {
       assignedStaffId: staff.id,
       ...(session.status === 'pending' ? { status: 'open' as const } : {}),
@@ -96,7 +133,7 @@ export class ChatStaffService {
   }
 
   private async find(sessionId: string) {
-    const session = isUuid(sessionId) ? await this.repo.findSession(sessionId) : null;
+    const session = await this.repo.findSession(sessionId);
     if (!session) throw DomainException.notFound('Chat session');
     return session;
   }
@@ -106,7 +143,7 @@ export class ChatStaffService {
     messages: NewChatMessage[],
     patch: ChatSessionPatch,
   ): Promise<ChatMessageRow[]> {
-    const stored = isUuid(sessionId) ? await this.repo.append(sessionId, messages, patch) : null;
+    const stored = await this.repo.append(sessionId, messages, patch);
     if (!stored) throw DomainException.notFound('Chat session');
     if (messages.length > 0) this.events.publish(sessionId, stored.session.lastSequence);
     for (const m of stored.messages) this.metrics.chatMessage(m.role);

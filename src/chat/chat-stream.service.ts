@@ -5,12 +5,14 @@ import { LifecycleState } from '../common/lifecycle/lifecycle.state';
 import { chatConfig } from '../config';
 import { ChatEvents } from './chat-events';
 import { ChatRepository } from './chat.repository';
-import { HISTORY_PAGE } from './chat.service';
+import { CHAT_RULES } from './chat.rules';
 
 interface OpenStream {
   sessionId: string;
   end(): void;
 }
+
+const HISTORY_PAGE = CHAT_RULES.historyPage;
 
 /** Open streams one session may hold (tabs, reconnects); the oldest is closed beyond that. */
 const MAX_STREAMS_PER_SESSION = 5;

@@ -1,13 +1,15 @@
 import { textLength, toPlainText } from '../common/plain-text';
+import { CHAT_RULES } from './chat.rules';
 
 export { textLength };
 
-/** The longest message a user may send, in characters (Unicode code points), after cleaning. */
-export const MAX_CHAT_MESSAGE_LENGTH = 4_000;
+/** The longest message stored, in characters (code points): the assistant's replies are cut to it. */
+export const MAX_CHAT_MESSAGE_LENGTH = CHAT_RULES.messageMaxLength;
 
 /**
- * Chat messages (the user's and the model's) are stored as plain text: see `toPlainText` for
- * what is removed. Pages must still render them as text.
+ * Chat messages are stored as plain text: see `toPlainText` for what is removed. What people
+ * type is cleaned by the DTOs (`@PlainText()`); this cleans what the model and the settings
+ * produce. Pages must still render them as text.
  */
 export const cleanChatText = toPlainText;
 

@@ -1,14 +1,19 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
-import { llmConfig, type LlmConfig } from '../config';
+import { llmConfig } from '../config';
 import { LlmKeysCoreModule } from '../llm-providers/llm-providers.module';
 import { LlmClient } from '../llm-providers/providers/llm-client';
-import { LLM_PROVIDERS_SETTINGS } from '../llm-providers/providers/llm-providers.settings';
+import {
+  LLM_PROVIDERS_SETTINGS,
+  llmProvidersSettings,
+} from '../llm-providers/providers/llm-providers.settings';
+import { UsersModule } from '../users/users.module';
 import { ChatAccessService } from './chat-access.service';
 import { ChatAssistantService } from './chat-assistant.service';
 import { ChatEvents } from './chat-events';
 import { ChatPageController } from './chat-page.controller';
 import { ChatRateLimiter } from './chat-rate-limiter';
+import { ChatSettingsRepository } from './chat-settings.repository';
 import { ChatSettingsService } from './chat-settings.service';
 import { ChatStaffController } from './chat-staff.controller';
 import { ChatStaffService } from './chat-staff.service';
@@ -23,13 +28,14 @@ import { ChatService } from './chat.service';
  * ChatSettingsService are exported for the back-office.
  */
 @Module({
-  imports: [AuthModule, LlmKeysCoreModule],
+  imports: [AuthModule, UsersModule, LlmKeysCoreModule],
   controllers: [ChatController, ChatStaffController, ChatPageController],
   providers: [
     // LlmProvidersModule does not export its client; the same class on the same settings.
-    { provide: LLM_PROVIDERS_SETTINGS, inject: [llmConfig.KEY], useFactory: (c: LlmConfig) => c },
+    { provide: LLM_PROVIDERS_SETTINGS, inject: [llmConfig.KEY], useFactory: llmProvidersSettings },
     LlmClient,
     ChatRepository,
+    ChatSettingsRepository,
     ChatAccessService,
     ChatRateLimiter,
     ChatSettingsService,

@@ -72,10 +72,11 @@ const SESSION_COLUMNS = `s.id, s.user_id AS "userId", u.email AS "userEmail", s.
   s.last_sequence AS "lastSequence", s.last_message_at AS "lastMessageAt", s.created_at AS "createdAt"`;
 
 /**
- * The only place that queries chat_sessions, chat_messages and user_usage_stats. Sequences are
- * handed out by bumping `last_sequence` on the session row (UPDATE … RETURNING) in the
- * transaction that inserts the messages: the row lock orders concurrent writers, so sequences
- * are gapless, unique (also enforced by an index) and committed in order.
+ * The only place that queries chat_sessions, chat_messages and user_usage_stats (session
+ * reads still join `users` for the visitor's email). Sequences are handed out by bumping
+ * `last_sequence` on the session row (UPDATE … RETURNING) in the transaction that inserts the
+ * messages: the row lock orders concurrent writers, so sequences are gapless, unique (also
+ * enforced by an index) and committed in order.
  */
 @Injectable()
 export class ChatRepository {
@@ -220,13 +221,24 @@ export class ChatRepository {
     return rows[0] ?? null;
   }
 
-  /** An active staff or admin user, for assignment. */
-  async findActiveStaff(userId: string): Promise<{ id: string; name: string } | null> {
-    const rows = await this.db.query<{ id: string; name: string }[]>(
-      `SELECT id, name FROM users WHERE id = $1 AND is_active AND role IN ('staff', 'admin')`,
-      [userId],
+  /** How many sessions are open (waiting for or talking with staff), and how many of them nobody has. */
+  async openCounts(): Promise<{ open: number; unassigned: number }> {
+    const [counts] = await this.db.query<{ open: number; unassigned: number }[]>(
+      `SELECT count(*)::int AS open, count(*) FILTER (WHERE assigned_staff_id IS NULL)::int AS unassigned
+         FROM chat_sessions WHERE status = 'open'`,
     );
-    return rows[0] ?? null;
+    return counts;
+  }
+
+  /** The open sessions that have waited longest since their last message, first. */
+  longestWaitingOpen(
+    limit: number,
+  ): Promise<{ id: string; title: string | null; lastMessageAt: Date | null }[]> {
+    return this.db.query(
+      `SELECT id, title, last_message_at AS "lastMessageAt" FROM chat_sessions WHERE status = 'open'
+        ORDER BY last_message_at ASC NULLS FIRST LIMIT $1`,
+      [limit],
+    );
   }
 
   /** Deletes a session; its messages go with it (ON DELETE CASCADE). */

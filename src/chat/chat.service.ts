@@ -9,13 +9,7 @@ import {
   ChatAssistantService,
 } from './chat-assistant.service';
 import { ChatEvents } from './chat-events';
-import {
-  ASSISTANT_NAME,
-  asksForHuman,
-  cleanIncoming,
-  FALLBACK_NOTICE,
-  HANDOFF_NOTICE,
-} from './chat-messages';
+import { ASSISTANT_NAME, asksForHuman, FALLBACK_NOTICE, HANDOFF_NOTICE } from './chat-messages';
 import { ChatRateLimiter } from './chat-rate-limiter';
 import {
   ChatMessageRow,
@@ -25,6 +19,7 @@ import {
   NewChatMessage,
 } from './chat.repository';
 import { ChatSettingsService } from './chat-settings.service';
+import { CHAT_RULES } from './chat.rules';
 import type { ChatHistoryQueryDto, SendChatMessageDto } from './dto/chat.dto';
 import type {
   ChatHistoryResponseDto,
@@ -33,7 +28,7 @@ import type {
 } from './dto/chat-response.dto';
 
 /** History answers at most this many messages; the client asks again from the last one. */
-export const HISTORY_PAGE = 200;
+const HISTORY_PAGE = CHAT_RULES.historyPage;
 
 /**
  * The visitor's side of the support chat. Every method checks, in this order: the per-IP limit,
@@ -75,7 +70,7 @@ export class ChatService {
     dto: SendChatMessageDto,
   ): Promise<SendChatMessageResponseDto> {
     const { caller, session } = await this.enter('message', credentials, dto.sessionId);
-    const content = cleanIncoming(dto.message);
+    const content = dto.message; // cleaned and checked by SendChatMessageDto
     const settings = await this.settings.current();
 
     const handoff = asksForHuman(content, settings.handoffKeywords);

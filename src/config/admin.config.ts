@@ -1,10 +1,8 @@
-import { Logger } from '@nestjs/common';
 import { registerAs } from '@nestjs/config';
 import { IsBooleanString, IsOptional, IsString, MinLength } from 'class-validator';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadAppConfig } from './app.config';
+import { devSecret } from './dev-secret';
 import { validateEnv } from './validate-env';
 
 class AdminEnv {
@@ -45,29 +43,20 @@ export function loadAdminConfig(env: NodeJS.ProcessEnv = process.env): AdminConf
   const bundleDir = resolve(v.ADMIN_JS_TMP_DIR ?? join(app.dataDir, 'adminjs'));
   return {
     rootPath: '/admin',
-    cookieSecret: v.ADMIN_COOKIE_SECRET ?? devSecret(app.isProduction, app.dataDir),
+    cookieSecret:
+      v.ADMIN_COOKIE_SECRET ??
+      devSecret({
+        variable: 'ADMIN_COOKIE_SECRET',
+        file: 'admin-cookie.secret',
+        isProduction: app.isProduction,
+        dataDir: app.dataDir,
+        advice: 'Set it in production.',
+      }),
     cookieName: 'passerelle_admin',
     cookieSecure: app.appUrl.startsWith('https://'),
     bundleDir,
     skipBundle: v.ADMIN_JS_SKIP_BUNDLE === 'true',
   };
-}
-
-function devSecret(isProduction: boolean, dataDir: string): string {
-  if (isProduction) {
-    throw new Error(
-      'Invalid configuration: ADMIN_COOKIE_SECRET (required when NODE_ENV=production)',
-    );
-  }
-  const file = join(dataDir, 'admin-cookie.secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(32).toString('base64url');
-  writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
-  new Logger('Config').warn(
-    `ADMIN_COOKIE_SECRET is not set: generated one in ${file}. Set it in production.`,
-  );
-  return secret;
 }
 
 export const adminConfig = registerAs('admin', () => loadAdminConfig());

@@ -1,30 +1,33 @@
 import { registerAs } from '@nestjs/config';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { GPT_KEY_RULES } from '../gpt-keys/gpt-keys.rules';
 import { validateEnv } from './validate-env';
+
+const { env, rateLimitPerHour } = GPT_KEY_RULES;
 
 class GptEnv {
   @IsOptional()
-  @Matches(/^[a-z][a-z0-9_]{1,19}$/, {
+  @Matches(env.keyPrefix.pattern, {
     message: 'GPT_KEY_PREFIX must be 2-20 characters of a-z, 0-9 and _, starting with a letter',
   })
   GPT_KEY_PREFIX?: string;
 
   @IsOptional()
   @IsInt()
-  @Min(1)
-  @Max(1_000_000)
+  @Min(rateLimitPerHour.min)
+  @Max(rateLimitPerHour.max)
   GPT_DEFAULT_RATE_LIMIT?: number;
 
   @IsOptional()
   @IsInt()
-  @Min(0)
-  @Max(5_000)
+  @Min(env.keyCacheTtlMs.min)
+  @Max(env.keyCacheTtlMs.max)
   GPT_KEY_CACHE_TTL_MS?: number;
 
   @IsOptional()
   @IsInt()
-  @Min(100)
-  @Max(5_000)
+  @Min(env.usageFlushMs.min)
+  @Max(env.usageFlushMs.max)
   GPT_USAGE_FLUSH_MS?: number;
 }
 
@@ -40,9 +43,9 @@ export interface GptConfig {
 export const gptConfig = registerAs('gpt', (): GptConfig => {
   const v = validateEnv(GptEnv);
   return {
-    keyPrefix: v.GPT_KEY_PREFIX ?? 'torp_gpt_',
-    defaultRateLimit: v.GPT_DEFAULT_RATE_LIMIT ?? 100,
-    keyCacheTtlMs: v.GPT_KEY_CACHE_TTL_MS ?? 4_000,
-    usageFlushMs: v.GPT_USAGE_FLUSH_MS ?? 2_000,
+    keyPrefix: v.GPT_KEY_PREFIX ?? env.keyPrefix.default,
+    defaultRateLimit: v.GPT_DEFAULT_RATE_LIMIT ?? rateLimitPerHour.default,
+    keyCacheTtlMs: v.GPT_KEY_CACHE_TTL_MS ?? env.keyCacheTtlMs.default,
+    usageFlushMs: v.GPT_USAGE_FLUSH_MS ?? env.usageFlushMs.default,
   };
 });

@@ -1,22 +1,124 @@
 import { registerAs } from '@nestjs/config';
-import {
-  llmProvidersSettingsFromEnv,
-  type LlmProvidersSettings,
-} from '../llm-providers/providers/llm-providers.settings';
-import { LlmPricing } from '../llm-providers/usage/llm-pricing';
+import { IsInt, IsJSON, IsOptional, IsString, IsUrl, Max, MaxLength, Min } from 'class-validator';
+import { validateEnv } from './validate-env';
 
-export interface LlmConfig extends LlmProvidersSettings {
-  /** Prices per model (defaults: 2024 list prices), LLM_PRICING_JSON overrides. */
-  pricing: LlmPricing;
+const url = (name: string) =>
+  IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: `${name} must be an http(s) URL` },
+  );
+
+class LlmEnv {
+  @IsOptional()
+  @url('OPENAI_BASE_URL')
+  OPENAI_BASE_URL?: string;
+
+  @IsOptional()
+  @url('ANTHROPIC_BASE_URL')
+  ANTHROPIC_BASE_URL?: string;
+
+  @IsOptional()
+  @url('MISTRAL_BASE_URL')
+  MISTRAL_BASE_URL?: string;
+
+  @IsOptional()
+  @url('GROQ_BASE_URL')
+  GROQ_BASE_URL?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(600_000)
+  LLM_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  LLM_MAX_RETRIES?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  LLM_RETRY_BASE_DELAY_MS?: number;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  LLM_DEFAULT_MODEL_MISTRAL?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  LLM_DEFAULT_MODEL_OPENAI?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  LLM_DEFAULT_MODEL_ANTHROPIC?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  LLM_DEFAULT_MODEL_GROQ?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  LLM_DEFAULT_MODEL_MOCK?: string;
+
+  @IsOptional()
+  @IsJSON({ message: 'LLM_PRICING_JSON must be a JSON object of { input, output } prices' })
+  LLM_PRICING_JSON?: string;
 }
 
+type Provider = 'openai' | 'anthropic' | 'mistral' | 'groq';
+
+export interface LlmConfig {
+  /** Base URLs (with the version segment, e.g. `…/v1`, no trailing slash); unset = public. */
+  baseUrls: Partial<Record<Provider, string>>;
+  /** Non-streamed: the whole call; streamed: until the first token and between chunks. */
+  timeoutMs: number;
+  /** Retries of a 5xx or network error, with bounded exponential backoff. */
+  maxRetries: number;
+  retryBaseDelayMs: number;
+  /** LLM_DEFAULT_MODEL_<PROVIDER>: replaces that provider's default model (mock included). */
+  defaultModelOverrides: Partial<Record<Provider | 'mock', string>>;
+  /** LLM_PRICING_JSON: extra or corrected prices, checked by the pricing table at boot. */
+  pricingJson?: string;
+}
+
+const trimUrl = (value: string | undefined) => value?.trim().replace(/\/+$/, '') || undefined;
+const trimmed = (value: string | undefined) => value?.trim() || undefined;
+const defined = <T extends object>(o: T): T =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+
 /**
- * Provider base URLs (OPENAI_BASE_URL, ANTHROPIC_BASE_URL, MISTRAL_BASE_URL, GROQ_BASE_URL),
- * LLM_TIMEOUT_MS, LLM_MAX_RETRIES, LLM_RETRY_BASE_DELAY_MS, LLM_DEFAULT_MODEL_<PROVIDER> and
- * LLM_PRICING_JSON: read from the server's environment only, never from a request, and
- * validated at boot (a bad value stops boot with its name).
+ * Provider base URLs, timeouts, retries, default model overrides and price overrides: read from
+ * the server's environment only, never from a request, validated at boot like every namespace.
  */
-export const llmConfig = registerAs('llm', (): LlmConfig => ({
-  ...llmProvidersSettingsFromEnv(),
-  pricing: LlmPricing.fromJson(process.env.LLM_PRICING_JSON),
-}));
+export function llmConfigFromEnv(env: NodeJS.ProcessEnv = process.env): LlmConfig {
+  const e = validateEnv(LlmEnv, env);
+  return {
+    baseUrls: defined({
+      openai: trimUrl(e.OPENAI_BASE_URL),
+      anthropic: trimUrl(e.ANTHROPIC_BASE_URL),
+      mistral: trimUrl(e.MISTRAL_BASE_URL),
+      groq: trimUrl(e.GROQ_BASE_URL),
+    }),
+    timeoutMs: e.LLM_TIMEOUT_MS ?? 60_000,
+    maxRetries: e.LLM_MAX_RETRIES ?? 2,
+    retryBaseDelayMs: e.LLM_RETRY_BASE_DELAY_MS ?? 250,
+    defaultModelOverrides: defined({
+      mistral: trimmed(e.LLM_DEFAULT_MODEL_MISTRAL),
+      openai: trimmed(e.LLM_DEFAULT_MODEL_OPENAI),
+      anthropic: trimmed(e.LLM_DEFAULT_MODEL_ANTHROPIC),
+      groq: trimmed(e.LLM_DEFAULT_MODEL_GROQ),
+      mock: trimmed(e.LLM_DEFAULT_MODEL_MOCK),
+    }),
+    pricingJson: e.LLM_PRICING_JSON,
+  };
+}
+
+export const llmConfig = registerAs('llm', (): LlmConfig => llmConfigFromEnv());

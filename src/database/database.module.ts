@@ -10,6 +10,7 @@ import type { ConfigType } from '@nestjs/config';
 import { DataSource } from 'typeorm';
 import { databaseConfig } from '../config';
 import { DatabaseRole, openDataSource, runMigrations } from './data-source';
+import { MigrationsService } from './migrations.service';
 
 export interface DatabaseModuleOptions {
   /** `own` for the server (it opens the embedded database); `share` for CLI commands. */
@@ -44,8 +45,9 @@ export class DatabaseModule implements OnApplicationShutdown {
             return ds;
           },
         },
+        MigrationsService,
       ],
-      exports: [DataSource],
+      exports: [DataSource, MigrationsService],
     };
   }
 

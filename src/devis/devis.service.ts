@@ -10,6 +10,7 @@ import {
   percentToBp,
 } from './devis-math';
 import { DevisLineRow, DevisRepository, DevisRow } from './devis.repository';
+import { DEVIS_RULES } from './devis.rules';
 import {
   CreateDevisDto,
   DevisLineInputDto,
@@ -18,7 +19,10 @@ import {
 } from './dto/devis.dto';
 import { DevisEntity } from './entities/devis.entity';
 
-/** Quotes: create, search, read, change, delete; totals always recomputed from the lines. */
+/**
+ * Quotes: create, search, read, change, delete; totals always recomputed from the lines.
+ * Text fields arrive cleaned and trimmed by the DTOs (`@PlainText()`).
+ */
 @Injectable()
 export class DevisService {
   constructor(private readonly repo: DevisRepository) {}
@@ -30,13 +34,13 @@ export class DevisService {
     const id = await this.saveUnique(
       {
         reference: dto.reference.toUpperCase(),
-        title: dto.title.trim(),
+        title: dto.title,
         status: dto.status ?? 'draft',
-        companyName: dto.company.name.trim(),
+        companyName: dto.company.name,
         companySiret: dto.company.siret ?? null,
-        clientName: dto.client.name.trim(),
+        clientName: dto.client.name,
         clientPostcode: dto.client.postcode ?? null,
-        clientCity: dto.client.city?.trim() ?? null,
+        clientCity: dto.client.city ?? null,
         currency: 'EUR',
         ...totalsColumns(totals),
         issueDate: dto.issueDate,
@@ -64,16 +68,16 @@ export class DevisService {
     const patch: Partial<DevisRow> = {
       id: current.id,
       ...(dto.reference !== undefined && { reference: dto.reference.toUpperCase() }),
-      ...(dto.title !== undefined && { title: dto.title.trim() }),
+      ...(dto.title !== undefined && { title: dto.title }),
       ...(dto.status !== undefined && { status: dto.status }),
       ...(dto.company && {
-        companyName: dto.company.name.trim(),
+        companyName: dto.company.name,
         companySiret: dto.company.siret ?? null,
       }),
       ...(dto.client && {
-        clientName: dto.client.name.trim(),
+        clientName: dto.client.name,
         clientPostcode: dto.client.postcode ?? null,
-        clientCity: dto.client.city?.trim() ?? null,
+        clientCity: dto.client.city ?? null,
       }),
       ...(dto.issueDate !== undefined && { issueDate: dto.issueDate }),
       ...(dto.validUntil !== undefined && { validUntil: dto.validUntil }),
@@ -86,7 +90,7 @@ export class DevisService {
 
   async list(q: ListDevisQueryDto) {
     const page = q.page ?? 1;
-    const pageSize = q.pageSize ?? 20;
+    const pageSize = q.pageSize ?? DEVIS_RULES.list.pageSize.default;
     const [items, total] = await this.repo.search({
       reference: q.reference,
       company: q.company,
@@ -132,10 +136,10 @@ export class DevisService {
       }
       return {
         position: l.position ?? i + 1,
-        description: l.description.trim(),
+        description: l.description,
         category: l.category.trim().toLowerCase(),
         quantity: l.quantity,
-        unit: l.unit.trim(),
+        unit: l.unit,
         unitPriceHtCents: l.unitPriceHtCents,
         tvaRateBp: percentToBp(l.tvaRate),
         totalHtCents,

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Ip, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Ip, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiCreatedResponse,
@@ -10,6 +10,7 @@ import {
 } from '@nestjs/swagger';
 import { Auth, Public } from '../common/auth/auth.decorator';
 import { ErrorResponseDto } from '../common/errors/error-response.dto';
+import { UuidParam } from '../common/http/uuid-param';
 import {
   CreateFeedbackDto,
   FeedbackListDto,
@@ -58,7 +59,7 @@ export class FeedbackAdminController {
   @ApiOperation({ summary: 'One piece of feedback' })
   @ApiOkResponse({ type: FeedbackResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  async get(@Param('id') id: string): Promise<FeedbackResponseDto> {
+  async get(@UuidParam('Feedback') id: string): Promise<FeedbackResponseDto> {
     return FeedbackResponseDto.from(await this.feedback.get(id));
   }
 
@@ -66,7 +67,7 @@ export class FeedbackAdminController {
   @ApiOperation({ summary: 'Triage: set the status (new, triaged, done)' })
   @ApiOkResponse({ type: FeedbackResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  async update(@Param('id') id: string, @Body() dto: UpdateFeedbackDto) {
+  async update(@UuidParam('Feedback') id: string, @Body() dto: UpdateFeedbackDto) {
     return FeedbackResponseDto.from(await this.feedback.setStatus(id, dto.status));
   }
 }

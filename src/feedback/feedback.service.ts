@@ -1,9 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { optionalPlainText, textLength, toPlainText } from '../common/plain-text';
 import { DomainException } from '../common/errors/domain.exception';
 import { RateLimitStorage } from '../common/rate-limit/rate-limit.storage';
-import { isUuid } from '../common/text';
 import { feedbackConfig } from '../config';
 import {
   CreateFeedbackDto,
@@ -11,11 +9,11 @@ import {
   FeedbackReceiptDto,
   FeedbackResponseDto,
   ListFeedbackQueryDto,
-  MAX_FEEDBACK_LENGTH,
 } from './dto/feedback.dto';
 import type { FeedbackEntity, FeedbackStatus } from './entities/feedback.entity';
 import { FeedbackWebhook } from './feedback-webhook';
 import { FeedbackRepository } from './feedback.repository';
+import { FEEDBACK_RULES } from './feedback.rules';
 
 const HOUR_MS = 3_600_000;
 
@@ -28,7 +26,10 @@ export class FeedbackService {
     @Inject(feedbackConfig.KEY) private readonly config: ConfigType<typeof feedbackConfig>,
   ) {}
 
-  /** Stores a visitor's feedback (text cleaned of markup); bug reports go to the webhook. */
+  /**
+   * Stores a visitor's feedback (its text already cleaned and checked by CreateFeedbackDto);
+   * bug reports go to the webhook.
+   */
   async submit(dto: CreateFeedbackDto, ip: string, userId: string | null = null) {
     const window = await this.limits.consume(
       `feedback-ip:${ip}`,
@@ -41,26 +42,12 @@ export class FeedbackService {
         String(window.resetSeconds),
       );
     }
-    const message = toPlainText(dto.message);
-    const problems: { field: string; messages: string[] }[] = [];
-    if (message === '')
-      problems.push({ field: 'message', messages: ['message is empty once markup is removed'] });
-    else if (textLength(message) > MAX_FEEDBACK_LENGTH) {
-      problems.push({
-        field: 'message',
-        messages: [`message must be at most ${MAX_FEEDBACK_LENGTH} characters`],
-      });
-    }
-    if (problems.length > 0) {
-      throw new DomainException('VALIDATION_FAILED', 'Invalid feedback', { details: problems });
-    }
-    const page = optionalPlainText(dto.page);
     const toWebhook = dto.type === 'bug' && this.webhook.enabled;
     const saved = await this.repo.insert({
       type: dto.type,
-      message,
+      message: dto.message,
       email: dto.email?.trim().toLowerCase() ?? null,
-      page,
+      page: dto.page || null, // absent, null, or nothing left once cleaned
       rating: dto.rating ?? null,
       userId,
       webhookStatus: toWebhook ? 'pending' : 'none',
@@ -71,7 +58,7 @@ export class FeedbackService {
 
   async list(q: ListFeedbackQueryDto): Promise<FeedbackListDto> {
     const page = q.page ?? 1;
-    const pageSize = q.pageSize ?? 20;
+    const pageSize = q.pageSize ?? FEEDBACK_RULES.list.pageSize.default;
     const [rows, total] = await this.repo.list(
       { status: q.status, type: q.type },
       (page - 1) * pageSize,
@@ -80,8 +67,9 @@ export class FeedbackService {
     return { items: rows.map(FeedbackResponseDto.from), total, page, pageSize };
   }
 
+  /** `id` is a UUID (`@UuidParam`); unknown: 404. */
   async get(id: string): Promise<FeedbackEntity> {
-    const row = isUuid(id) ? await this.repo.findById(id) : null;
+    const row = await this.repo.findById(id);
     if (!row) throw DomainException.notFound('Feedback');
     return row;
   }

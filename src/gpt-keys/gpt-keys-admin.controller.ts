@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiCreatedResponse,
@@ -12,6 +12,7 @@ import {
 import { Auth, CurrentUser } from '../common/auth/auth.decorator';
 import type { AuthenticatedUser } from '../common/auth/principal';
 import { ErrorResponseDto } from '../common/errors/error-response.dto';
+import { UuidParam } from '../common/http/uuid-param';
 import {
   CreateGptKeyDto,
   GptKeyResponseDto,
@@ -19,7 +20,7 @@ import {
   RotateGptKeyDto,
   UpdateGptKeyDto,
 } from './dto/gpt-key.dto';
-import { GptKeysService } from './gpt-keys.service';
+import { GPT_KEY_NOUN, GptKeysService } from './gpt-keys.service';
 
 const KeyId = () => ApiParam({ name: 'id', format: 'uuid', description: 'GPT API key id' });
 
@@ -50,7 +51,7 @@ export class GptKeysAdminController {
   @KeyId()
   @ApiOperation({ summary: 'One GPT API key' })
   @ApiOkResponse({ type: GptKeyResponseDto })
-  async get(@Param('id') id: string): Promise<GptKeyResponseDto> {
+  async get(@UuidParam(GPT_KEY_NOUN) id: string): Promise<GptKeyResponseDto> {
     return GptKeyResponseDto.from(await this.keys.get(id));
   }
 
@@ -61,7 +62,10 @@ export class GptKeysAdminController {
   })
   @ApiOkResponse({ type: GptKeyResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
-  async update(@Param('id') id: string, @Body() dto: UpdateGptKeyDto): Promise<GptKeyResponseDto> {
+  async update(
+    @UuidParam(GPT_KEY_NOUN) id: string,
+    @Body() dto: UpdateGptKeyDto,
+  ): Promise<GptKeyResponseDto> {
     return GptKeyResponseDto.from(await this.keys.update(id, dto));
   }
 
@@ -70,7 +74,7 @@ export class GptKeysAdminController {
   @KeyId()
   @ApiOperation({ summary: 'Delete a key (it stops working within 5 s)' })
   @ApiNoContentResponse()
-  async remove(@Param('id') id: string): Promise<void> {
+  async remove(@UuidParam(GPT_KEY_NOUN) id: string): Promise<void> {
     await this.keys.remove(id);
   }
 
@@ -80,8 +84,8 @@ export class GptKeysAdminController {
     summary: 'Issue a new key with the same settings; the old one stops after the grace period',
   })
   @ApiCreatedResponse({ type: IssuedGptKeyResponseDto })
-  async rotate(@Param('id') id: string, @Body() dto: RotateGptKeyDto) {
-    const { key, plaintext } = await this.keys.rotate(id, dto.graceSeconds ?? 0);
+  async rotate(@UuidParam(GPT_KEY_NOUN) id: string, @Body() dto: RotateGptKeyDto) {
+    const { key, plaintext } = await this.keys.rotate(id, dto);
     return { ...GptKeyResponseDto.from(key), key: plaintext } satisfies IssuedGptKeyResponseDto;
   }
 }

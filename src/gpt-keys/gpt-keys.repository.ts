@@ -70,10 +70,9 @@ export class GptKeysRepository {
     return this.repo.manager.transaction(work);
   }
 
-  /** Adds batched usage in one statement; never moves last_used_at backwards. */
   /**
-   * Adds batched request counts: the key's total and last use, and its count per day, in one
-   * transaction. Counts of a key deleted meanwhile are dropped.
+   * Adds batched request counts: the key's total and last use (never moved backwards), and its
+   * count per day, in one transaction. Counts of a key deleted meanwhile are dropped.
    */
   async addUsage(deltas: UsageDelta[]): Promise<void> {
     if (deltas.length === 0) return;

@@ -1,29 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isUuid } from '../common/text';
 import type { ConfigType } from '@nestjs/config';
 import type { AuthenticatedGptKey } from '../common/auth/principal';
 import { sha256Hex } from '../common/crypto';
-import { toPlainText } from '../common/plain-text';
 import { DomainException } from '../common/errors/domain.exception';
+import { isUuid } from '../common/text';
 import { gptConfig } from '../config';
+import type { CreateGptKeyDto, RotateGptKeyDto, UpdateGptKeyDto } from './dto/gpt-key.dto';
 import { GptApiKeyEntity } from './entities/gpt-api-key.entity';
 import { CachedGptKey, GptKeyCache } from './gpt-key-cache';
 import { GptKeyFormat } from './gpt-key-format';
+import { GPT_KEY_RULES } from './gpt-keys.rules';
 import { GptKeysRepository } from './gpt-keys.repository';
 
-export interface CreateGptKeyInput {
-  name: string;
-  rateLimitPerHour?: number;
-  expiresAt?: Date | null;
-}
-
-export interface UpdateGptKeyInput {
-  name?: string;
-  rateLimitPerHour?: number;
-  /** null removes the expiry. */
-  expiresAt?: Date | null;
-  isActive?: boolean;
-}
+/** What a key is called in its 404 (`GPT API key not found`), here and for `@UuidParam`. */
+export const GPT_KEY_NOUN = 'GPT API key';
 
 export interface IssuedGptKey {
   key: GptApiKeyEntity;
@@ -31,9 +21,11 @@ export interface IssuedGptKey {
   plaintext: string;
 }
 
-export const MAX_RATE_LIMIT = 1_000_000;
-
-/** GPT key lifecycle and authentication; used alike by the HTTP API and the CLI. */
+/**
+ * GPT key lifecycle and authentication; used alike by the HTTP API, the back-office and the CLI.
+ * Input arrives validated against its DTO (`validateInput` outside HTTP); only the rules that
+ * need the database or the clock at call time are checked here.
+ */
 @Injectable()
 export class GptKeysService {
   readonly format: GptKeyFormat;
@@ -46,18 +38,14 @@ export class GptKeysService {
     this.format = new GptKeyFormat(config.keyPrefix);
   }
 
-  async create(input: CreateGptKeyInput, createdById: string | null = null): Promise<IssuedGptKey> {
-    const name = this.checkName(input.name);
-    const rateLimitPerHour = this.checkRateLimit(
-      input.rateLimitPerHour ?? this.config.defaultRateLimit,
-    );
-    const expiresAt = this.checkExpiry(input.expiresAt ?? null);
+  async create(dto: CreateGptKeyDto, createdById: string | null = null): Promise<IssuedGptKey> {
+    const expiresAt = futureExpiry(dto.expiresAt ?? null);
     const { plaintext, hash, displayPrefix } = this.format.generate();
     const key = await this.repo.insert({
-      name,
+      name: dto.name,
       keyHash: hash,
       displayPrefix,
-      rateLimitPerHour,
+      rateLimitPerHour: dto.rateLimitPerHour ?? this.config.defaultRateLimit,
       expiresAt,
       isActive: true,
       createdById,
@@ -74,9 +62,10 @@ export class GptKeysService {
     return this.repo.count();
   }
 
+  /** By id: callers pass a checked UUID (`@UuidParam`, `resolve`, a stored record's id). */
   async get(id: string): Promise<GptApiKeyEntity> {
-    const key = isUuid(id) ? await this.repo.findById(id) : null;
-    if (!key) throw DomainException.notFound('GPT API key');
+    const key = await this.repo.findById(id);
+    if (!key) throw DomainException.notFound(GPT_KEY_NOUN);
     return key;
   }
 
@@ -114,14 +103,13 @@ export class GptKeysService {
     return matches[0];
   }
 
-  async update(id: string, input: UpdateGptKeyInput): Promise<GptApiKeyEntity> {
+  async update(id: string, dto: UpdateGptKeyDto): Promise<GptApiKeyEntity> {
     const key = await this.get(id);
     const patch: Partial<GptApiKeyEntity> = {};
-    if (input.name !== undefined) patch.name = this.checkName(input.name);
-    if (input.rateLimitPerHour !== undefined)
-      patch.rateLimitPerHour = this.checkRateLimit(input.rateLimitPerHour);
-    if (input.expiresAt !== undefined) patch.expiresAt = this.checkExpiry(input.expiresAt);
-    if (input.isActive !== undefined) patch.isActive = input.isActive;
+    if (dto.name !== undefined) patch.name = dto.name;
+    if (dto.rateLimitPerHour !== undefined) patch.rateLimitPerHour = dto.rateLimitPerHour;
+    if (dto.expiresAt !== undefined) patch.expiresAt = futureExpiry(dto.expiresAt);
+    if (dto.isActive !== undefined) patch.isActive = dto.isActive;
     if (Object.keys(patch).length === 0) return key;
     await this.repo.update(key.id, patch);
     await this.cache.invalidate(key.id);
@@ -144,14 +132,9 @@ export class GptKeysService {
    */
   async rotate(
     id: string,
-    graceSeconds = 0,
+    dto: RotateGptKeyDto = {},
   ): Promise<IssuedGptKey & { previous: GptApiKeyEntity }> {
-    if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > 30 * 86_400) {
-      throw new DomainException(
-        'VALIDATION_FAILED',
-        'graceSeconds must be an integer from 0 to 2592000 (30 days)',
-      );
-    }
+    const graceSeconds = dto.graceSeconds ?? GPT_KEY_RULES.graceSeconds.default;
     const old = await this.get(id);
     if (old.status() !== 'active') {
       throw new DomainException(
@@ -208,41 +191,20 @@ export class GptKeysService {
     });
     return usable(key);
   }
+}
 
-  private checkName(name: string): string {
-    const trimmed = toPlainText(name ?? '');
-    if (trimmed.length < 1 || trimmed.length > 100) {
-      throw new DomainException(
-        'VALIDATION_FAILED',
-        'Key name must be 1 to 100 characters of text (markup is removed)',
-      );
-    }
-    return trimmed;
+/**
+ * A future expiry, or null. The DTO refused a past date when the input arrived; this is the
+ * clock when the key is written (and the check for callers holding a Date, like tests).
+ */
+function futureExpiry(expiresAt: Date | null): Date | null {
+  if (expiresAt !== null && expiresAt.getTime() <= Date.now()) {
+    throw new DomainException(
+      'VALIDATION_FAILED',
+      'Expiry must be in the future (deactivate a key to stop it now)',
+    );
   }
-
-  private checkRateLimit(limit: number): number {
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_RATE_LIMIT) {
-      throw new DomainException(
-        'VALIDATION_FAILED',
-        `Rate limit must be a whole number of requests per hour from 1 to ${MAX_RATE_LIMIT}`,
-      );
-    }
-    return limit;
-  }
-
-  private checkExpiry(expiresAt: Date | null): Date | null {
-    if (expiresAt === null) return null;
-    if (!(expiresAt instanceof Date) || Number.isNaN(expiresAt.getTime())) {
-      throw new DomainException('VALIDATION_FAILED', 'Expiry must be a valid date');
-    }
-    if (expiresAt.getTime() <= Date.now()) {
-      throw new DomainException(
-        'VALIDATION_FAILED',
-        'Expiry must be in the future (deactivate a key to stop it now)',
-      );
-    }
-    return expiresAt;
-  }
+  return expiresAt;
 }
 
 /** The key if it may be used now (the cached record itself: callers only read it). */

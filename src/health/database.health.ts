@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { DataSource } from 'typeorm';
-import { pendingMigrations } from '../database/data-source';
+import { MigrationsService } from '../database/migrations.service';
 
 const TIMEOUT_MS = 1_500;
 
@@ -9,14 +8,14 @@ const TIMEOUT_MS = 1_500;
 export class DatabaseHealthIndicator {
   constructor(
     private readonly indicators: HealthIndicatorService,
-    private readonly dataSource: DataSource,
+    private readonly migrations: MigrationsService,
   ) {}
 
   /** Up when the database answers within 1.5 s and every migration is applied. */
   async check(key: string) {
     const indicator = this.indicators.check(key);
     try {
-      const pending = await withTimeout(pendingMigrations(this.dataSource), TIMEOUT_MS);
+      const pending = await withTimeout(this.migrations.pending(), TIMEOUT_MS);
       if (pending.length > 0) {
         return indicator.down({ message: `pending migrations: ${pending.join(', ')}` });
       }

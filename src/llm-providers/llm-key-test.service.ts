@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AuthenticatedUser } from '../common/auth/principal';
 import { DomainException } from '../common/errors/domain.exception';
-import { LLM_PRICING } from './chat/llm-chat.service';
 import type { LlmKeyTestResultDto, TestLlmKeyDto } from './dto/llm-key.dto';
 import { LlmKeysService } from './llm-keys.service';
 import { LlmCallError } from './providers/llm-call.error';
@@ -10,7 +9,7 @@ import {
   LLM_PROVIDERS_SETTINGS,
   type LlmProvidersSettings,
 } from './providers/llm-providers.settings';
-import type { LlmPricing } from './usage/llm-pricing';
+import { LLM_PRICING, type LlmPricing } from './usage/llm-pricing';
 import { LlmUsageRecorder } from './usage/llm-usage.recorder';
 
 /** A key test waits at most this long, even when LLM_TIMEOUT_MS is longer. */

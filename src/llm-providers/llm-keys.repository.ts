@@ -17,6 +17,11 @@ export class LlmKeysRepository {
     return this.repo.findOne({ where: ownerId ? { id, userId: ownerId } : { id } });
   }
 
+  /** An active key of a provider, by id (the support chat's admin-chosen key). */
+  findActive(id: string, provider: LlmProvider): Promise<LlmApiKeyEntity | null> {
+    return this.repo.findOneBy({ id, isActive: true, provider });
+  }
+
   list(ownerId?: string): Promise<LlmApiKeyEntity[]> {
     return this.repo.find({
       where: ownerId ? { userId: ownerId } : {},

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LlmChatController } from './chat/llm-chat.controller';
-import { LLM_PRICING, LlmChatService } from './chat/llm-chat.service';
+import { LlmChatService } from './chat/llm-chat.service';
 import { LlmConversationsRepository } from './chat/llm-conversations.repository';
 import { LlmApiKeyEntity } from './entities/llm-api-key.entity';
 import {
@@ -14,16 +14,26 @@ import { LlmKeysController } from './llm-keys.controller';
 import { LlmKeysRepository } from './llm-keys.repository';
 import { LlmKeysService } from './llm-keys.service';
 import { LlmClient } from './providers/llm-client';
-import { LLM_PROVIDERS_SETTINGS } from './providers/llm-providers.settings';
+import { LLM_PROVIDERS_SETTINGS, llmProvidersSettings } from './providers/llm-providers.settings';
 import { llmConfig, type LlmConfig } from '../config';
 import { LlmTemplatesModule } from './templates/templates.module';
+import { LLM_PRICING, LlmPricing } from './usage/llm-pricing';
 import { LlmUsageRecorder } from './usage/llm-usage.recorder';
 
 /** The key vault and the usage recorder, without HTTP parts (used by the CLI too). */
 @Module({
   imports: [TypeOrmModule.forFeature([LlmApiKeyEntity, LlmUsageLogEntity])],
-  providers: [LlmKeysService, LlmKeysRepository, LlmUsageRecorder],
-  exports: [LlmKeysService, LlmUsageRecorder],
+  providers: [
+    LlmKeysService,
+    LlmKeysRepository,
+    LlmUsageRecorder,
+    {
+      provide: LLM_PRICING,
+      inject: [llmConfig.KEY],
+      useFactory: (c: LlmConfig) => LlmPricing.fromJson(c.pricingJson),
+    },
+  ],
+  exports: [LlmKeysService, LlmUsageRecorder, LLM_PRICING],
 })
 export class LlmKeysCoreModule {}
 
@@ -35,8 +45,11 @@ export class LlmKeysCoreModule {}
   ],
   controllers: [LlmKeysController, LlmChatController],
   providers: [
-    { provide: LLM_PROVIDERS_SETTINGS, inject: [llmConfig.KEY], useFactory: (c: LlmConfig) => c },
-    { provide: LLM_PRICING, inject: [llmConfig.KEY], useFactory: (c: LlmConfig) => c.pricing },
+    {
+      provide: LLM_PROVIDERS_SETTINGS,
+      inject: [llmConfig.KEY],
+      useFactory: llmProvidersSettings,
+    },
     LlmClient,
     LlmConversationsRepository,
     LlmChatService,

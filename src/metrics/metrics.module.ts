@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { DatabasePoolStats } from '../database/kit/pool-stats';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
@@ -10,7 +11,7 @@ import { MetricsService } from './metrics.service';
 @Global()
 @Module({
   controllers: [MetricsController],
-  providers: [MetricsService, HttpMetricsMiddleware],
+  providers: [MetricsService, HttpMetricsMiddleware, DatabasePoolStats],
   exports: [MetricsService, HttpMetricsMiddleware],
 })
 export class MetricsModule {}

@@ -1,13 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { DataSource } from 'typeorm';
-
-interface PgPoolStats {
-  totalCount: number;
-  idleCount: number;
-  waitingCount: number;
-}
+import type { ErrorObserver, ObservedError } from '../common/errors/error-observer';
+import { DatabasePoolStats } from '../database/kit/pool-stats';
 
 /**
  * The Prometheus registry and every metric the app exports. Modules record through the
@@ -15,7 +9,7 @@ interface PgPoolStats {
  * route templates, keys are key ids).
  */
 @Injectable()
-export class MetricsService {
+export class MetricsService implements ErrorObserver {
   readonly registry = new Registry();
 
   private readonly httpRequests = new Counter({
@@ -90,16 +84,15 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor(@InjectDataSource() dataSource: DataSource) {
+  constructor(pool: DatabasePoolStats) {
     collectDefaultMetrics({ register: this.registry, prefix: 'passerelle_' });
-    const pool = () => (dataSource.driver as unknown as { master?: PgPoolStats }).master;
     new Gauge({
       name: 'passerelle_db_pool_connections',
       help: 'Database pool connections, by state (total, idle, waiting clients)',
       labelNames: ['state'] as const,
       registers: [this.registry],
       collect() {
-        const p = pool();
+        const p = pool.current();
         if (!p) return;
         this.set({ state: 'total' }, p.totalCount);
         this.set({ state: 'idle' }, p.idleCount);
@@ -114,11 +107,26 @@ export class MetricsService {
     this.httpDuration.observe(labels, seconds);
   }
 
-  authFailure(kind: 'gpt-key' | 'oauth' | 'user', reason: string): void {
+  /** From the error filter: refused credentials (401) and rate limits (429). */
+  observe({ status, code, route, request }: ObservedError): void {
+    if (status === 401) {
+      const kind = code.startsWith('GPT_KEY')
+        ? 'gpt-key'
+        : code.startsWith('OAUTH')
+          ? 'oauth'
+          : 'user';
+      this.authFailure(kind, code);
+    } else if (status === 429) {
+      const keyId = request.principal?.kind === 'gpt-key' ? request.principal.key.id : '';
+      this.rateLimitRejected(route, keyId);
+    }
+  }
+
+  private authFailure(kind: 'gpt-key' | 'oauth' | 'user', reason: string): void {
     this.authFailures.inc({ kind, reason });
   }
 
-  rateLimitRejected(route: string, keyId = ''): void {
+  private rateLimitRejected(route: string, keyId = ''): void {
     this.rateLimited.inc({ route, key_id: keyId });
   }
 

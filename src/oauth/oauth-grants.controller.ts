@@ -30,6 +30,8 @@ export class OAuthGrantsController {
   @ApiOperation({ summary: 'Take an access back: the assistant signs you in again to continue' })
   @ApiNoContentResponse({ description: 'Revoked: its tokens stop working at once' })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such grant of yours' })
+  // Not @UuidParam: oidc-provider's grant ids are opaque tokens (nanoid), not UUIDs. The
+  // service answers the same 404 for an unknown id as for someone else's.
   async revoke(@CurrentUser() user: AuthenticatedUser, @Param('id') grantId: string) {
     await this.grants.revoke(user, grantId);
   }

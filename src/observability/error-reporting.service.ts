@@ -8,6 +8,7 @@ import {
 import type { ConfigType } from '@nestjs/config';
 import type * as SentrySdk from '@sentry/nestjs';
 import { SESSION_TOKEN_PREFIX } from '../auth/auth.service';
+import type { ErrorObserver, ObservedError } from '../common/errors/error-observer';
 import { gptConfig, observabilityConfig, type GptConfig } from '../config';
 import type { SentryConfig } from '../config/observability.config';
 import { SAFE_HEADERS, SentryScrubber } from './sentry-scrubber';
@@ -35,7 +36,7 @@ const CLOSE_TIMEOUT_MS = 2_000;
  * rejections) are still reported once the app has started; they still end the process.
  */
 @Injectable()
-export class ErrorReportingService implements OnModuleInit, OnApplicationShutdown {
+export class ErrorReportingService implements ErrorObserver, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('ErrorReporting');
   private sentry: typeof SentrySdk | null = null;
 
@@ -54,7 +55,14 @@ export class ErrorReportingService implements OnModuleInit, OnApplicationShutdow
     this.logger.log(`Reporting unexpected errors to Sentry (${options.environment})`);
   }
 
-  /** Reports an error the filter answered with a 5xx, named and tagged by route, not by path. */
+  /** From the error filter: unexpected errors (5xx other than a database outage) are reported. */
+  observe({ exception, status, code, requestId, method, route }: ObservedError): void {
+    if (status >= 500 && code !== 'DATABASE_UNAVAILABLE') {
+      this.report(exception, { requestId, method, route });
+    }
+  }
+
+  /** Reports an error answered with a 5xx, named and tagged by route, not by path. */
   report(exception: unknown, { requestId, method, route }: ErrorContext): void {
     const sentry = this.sentry;
     if (!sentry) return;

@@ -1,143 +1,103 @@
 import { Injectable } from '@nestjs/common';
-import { isUniqueViolation } from '../database/kit/errors';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { UserSessionsRepository } from '../auth/user-sessions.repository';
 import { randomAlphanumeric } from '../common/crypto';
-import { isUuid } from '../common/text';
 import { DomainException } from '../common/errors/domain.exception';
-import { USER_ROLES, type UserRole } from '../common/auth/roles';
+import { isUuid } from '../common/text';
+import { isUniqueViolation } from '../database/kit/errors';
+import type { CreateUserDto, ResetPasswordDto, UpdateUserDto } from './dto/user.dto';
 import { UserEntity } from './entities/user.entity';
 import { PasswordHasher } from './password-hasher';
+import { USER_RULES } from './users.rules';
+import { UsersRepository } from './users.repository';
 
-export interface CreateUserInput {
-  email: string;
-  name?: string;
-  role: UserRole;
-  /** Omitted: a strong password is generated and returned once. */
-  password?: string;
-}
-
-export const MIN_PASSWORD_LENGTH = 12;
-
+/**
+ * Staff, admins and API users. Input arrives validated against its DTO (`validateInput` outside
+ * HTTP: the back-office, the CLI); what is checked here needs the database (a taken email, an
+ * unknown user).
+ */
 @Injectable()
 export class UsersService {
   constructor(
-    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly repo: UsersRepository,
+    private readonly sessions: UserSessionsRepository,
     private readonly hasher: PasswordHasher,
   ) {}
 
-  async create(input: CreateUserInput): Promise<{ user: UserEntity; generatedPassword?: string }> {
-    const email = normalizeEmail(input.email);
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
-      throw new DomainException('VALIDATION_FAILED', `Invalid email: ${email}`);
-    }
-    if (!USER_ROLES.includes(input.role)) {
-      throw new DomainException(
-        'VALIDATION_FAILED',
-        `Role must be one of ${USER_ROLES.join(', ')}`,
-      );
-    }
-    const generatedPassword = input.password === undefined ? randomAlphanumeric(20) : undefined;
-    const password = input.password ?? generatedPassword!;
-    if (password.length < MIN_PASSWORD_LENGTH) {
-      throw new DomainException(
-        'VALIDATION_FAILED',
-        `Password must be at least ${MIN_PASSWORD_LENGTH} characters`,
-      );
-    }
-    const user = this.users.create({
-      email,
-      name: input.name?.trim() || email.split('@')[0],
-      role: input.role,
-      passwordHash: await this.hasher.hash(password),
-      isActive: true,
-    });
+  async create(dto: CreateUserDto): Promise<{ user: UserEntity; generatedPassword?: string }> {
+    const email = normalizeEmail(dto.email);
+    const generatedPassword = dto.password === undefined ? generatePassword() : undefined;
     try {
-      await this.users.insert(user);
+      const user = await this.repo.insert({
+        email,
+        name: dto.name || email.split('@')[0],
+        role: dto.role,
+        passwordHash: await this.hasher.hash(dto.password ?? generatedPassword!),
+        isActive: true,
+      });
+      return { user, generatedPassword };
     } catch (err) {
       if (isUniqueViolation(err)) {
         throw new DomainException('CONFLICT', `A user with email ${email} already exists`);
       }
       throw err;
     }
-    return { user, generatedPassword };
   }
 
   /** For login only: includes the password hash. */
   findActiveByEmailWithPassword(email: string): Promise<UserEntity | null> {
-    return this.users
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where('lower(u.email) = :email AND u.isActive = true', { email: normalizeEmail(email) })
-      .getOne();
+    return this.repo.findActiveByEmail(normalizeEmail(email), true);
   }
 
   findActiveByEmail(email: string): Promise<UserEntity | null> {
-    return this.users
-      .createQueryBuilder('u')
-      .where('lower(u.email) = :email AND u.isActive = true', { email: normalizeEmail(email) })
-      .getOne();
+    return this.repo.findActiveByEmail(normalizeEmail(email));
   }
 
+  /** Null for an unknown id, and for text that is no UUID (ids from tokens and sessions). */
   findById(id: string): Promise<UserEntity | null> {
-    return isUuid(id) ? this.users.findOne({ where: { id } }) : Promise.resolve(null);
+    return isUuid(id) ? this.repo.findById(id) : Promise.resolve(null);
   }
 
   /** Name, role and active flag (the back-office's user edit). */
-  async update(
-    id: string,
-    patch: { name?: string; role?: UserRole; isActive?: boolean },
-  ): Promise<UserEntity> {
-    const user = await this.findById(id);
-    if (!user) throw DomainException.notFound('User');
-    const values: Partial<UserEntity> = {};
-    if (patch.name !== undefined) {
-      const name = patch.name.trim();
-      if (name.length < 1 || name.length > 120) {
-        throw new DomainException('VALIDATION_FAILED', 'Name must be 1 to 120 characters');
-      }
-      values.name = name;
-    }
-    if (patch.role !== undefined) {
-      if (!USER_ROLES.includes(patch.role)) {
-        throw new DomainException(
-          'VALIDATION_FAILED',
-          `Role must be one of ${USER_ROLES.join(', ')}`,
-        );
-      }
-      values.role = patch.role;
-    }
-    if (patch.isActive !== undefined) values.isActive = patch.isActive;
-    if (Object.keys(values).length > 0) await this.users.update({ id }, values);
-    return (await this.findById(id))!;
+  async update(id: string, dto: UpdateUserDto): Promise<UserEntity> {
+    await this.existing(id);
+    const { name, role, isActive } = dto;
+    await this.repo.update(id, {
+      ...(name !== undefined && { name }),
+      ...(role !== undefined && { role }),
+      ...(isActive !== undefined && { isActive }),
+    });
+    return this.existing(id);
   }
 
   /**
    * Sets a new password (given, or generated and returned once) and ends the user's API
    * sessions in the same transaction: whoever held the old password is logged out too.
    */
-  async resetPassword(id: string, password?: string): Promise<{ generatedPassword?: string }> {
-    const user = await this.findById(id);
-    if (!user) throw DomainException.notFound('User');
-    const generatedPassword = password === undefined ? randomAlphanumeric(20) : undefined;
-    const next = password ?? generatedPassword!;
-    if (next.length < MIN_PASSWORD_LENGTH) {
-      throw new DomainException(
-        'VALIDATION_FAILED',
-        `Password must be at least ${MIN_PASSWORD_LENGTH} characters`,
-      );
-    }
-    const passwordHash = await this.hasher.hash(next);
-    await this.users.manager.transaction(async (m) => {
-      await m.update(UserEntity, { id }, { passwordHash });
-      await m.query('DELETE FROM user_sessions WHERE user_id = $1', [id]);
+  async resetPassword(
+    id: string,
+    dto: ResetPasswordDto = {},
+  ): Promise<{ generatedPassword?: string }> {
+    await this.existing(id);
+    const generatedPassword = dto.password === undefined ? generatePassword() : undefined;
+    const passwordHash = await this.hasher.hash(dto.password ?? generatedPassword!);
+    await this.repo.transaction(async (tx) => {
+      await this.repo.setPasswordHash(id, passwordHash, tx);
+      await this.sessions.deleteAllOf(id, tx);
     });
     return { generatedPassword };
   }
 
   hasActiveAdmin(): Promise<boolean> {
-    return this.users.exists({ where: { role: 'admin', isActive: true } });
+    return this.repo.hasActiveAdmin();
+  }
+
+  private async existing(id: string): Promise<UserEntity> {
+    const user = await this.findById(id);
+    if (!user) throw DomainException.notFound('User');
+    return user;
   }
 }
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+const generatePassword = () => randomAlphanumeric(USER_RULES.generatedPasswordLength);

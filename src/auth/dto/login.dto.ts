@@ -1,17 +1,24 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
 import { UserResponseDto } from '../../users/dto/user-response.dto';
+import { USER_RULES } from '../../users/users.rules';
+
+const { email: EMAIL, password: PASSWORD } = USER_RULES;
 
 export class LoginDto {
   @ApiProperty({ example: 'admin@passerelle.local' })
   @IsEmail()
-  @MaxLength(254)
+  @MaxLength(EMAIL.maxLength)
   email: string;
 
-  @ApiProperty({ example: 'correct horse battery staple', minLength: 1, maxLength: 256 })
+  @ApiProperty({
+    example: 'correct horse battery staple',
+    minLength: 1,
+    maxLength: PASSWORD.maxLength,
+  })
   @IsString()
   @MinLength(1)
-  @MaxLength(256)
+  @MaxLength(PASSWORD.maxLength)
   password: string;
 }
 

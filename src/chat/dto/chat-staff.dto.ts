@@ -18,8 +18,12 @@ import {
   CHAT_PROVIDERS,
   type ChatProvider,
 } from '../../llm-providers/providers/llm-providers.settings';
+import { CHAT_RULES } from '../chat.rules';
 import { CHAT_SESSION_STATUSES, type ChatSessionStatus } from '../entities/chat-session.entity';
 import { ChatMessageDto } from './chat-response.dto';
+import { CHAT_MESSAGE_DESCRIPTION, ChatMessageText } from './chat.dto';
+
+const { sessionList: LIST, settings: SETTINGS } = CHAT_RULES;
 
 export class ListChatSessionsQueryDto {
   @ApiPropertyOptional({ enum: CHAT_SESSION_STATUSES, example: 'open' })
@@ -27,12 +31,12 @@ export class ListChatSessionsQueryDto {
   @IsIn(CHAT_SESSION_STATUSES)
   status?: ChatSessionStatus;
 
-  @ApiPropertyOptional({ example: 50, default: 50, maximum: 200 })
+  @ApiPropertyOptional({ example: LIST.default, default: LIST.default, maximum: LIST.max })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(200)
+  @Max(LIST.max)
   limit?: number;
 
   @ApiPropertyOptional({ example: 0, default: 0 })
@@ -44,9 +48,12 @@ export class ListChatSessionsQueryDto {
 }
 
 export class StaffReplyDto {
-  @ApiProperty({ example: 'Bonjour, je suis Claire du support. Je m’occupe de votre demande.' })
-  @IsString()
-  @MaxLength(20_000)
+  @ApiProperty({
+    example: 'Bonjour, je suis Claire du support. Je m’occupe de votre demande.',
+    description: CHAT_MESSAGE_DESCRIPTION,
+    maxLength: CHAT_RULES.messageMaxLength,
+  })
+  @ChatMessageText()
   message: string;
 }
 
@@ -164,7 +171,7 @@ export class UpdateChatSettingsDto {
   @IsOptional()
   @IsString()
   @MinLength(1)
-  @MaxLength(100)
+  @MaxLength(SETTINGS.modelMaxLength)
   model?: string | null;
 
   @ApiPropertyOptional({
@@ -182,23 +189,23 @@ export class UpdateChatSettingsDto {
   @IsOptional()
   @IsString()
   @MinLength(1)
-  @MaxLength(8_000)
+  @MaxLength(SETTINGS.systemPromptMaxLength)
   systemPrompt?: string;
 
   @ApiPropertyOptional({ example: 'Bonjour ! Comment pouvons-nous vous aider ?' })
   @IsOptional()
   @IsString()
   @MinLength(1)
-  @MaxLength(2_000)
+  @MaxLength(SETTINGS.welcomeMessageMaxLength)
   welcomeMessage?: string;
 
   @ApiPropertyOptional({ type: [String], example: ['human', 'agent', 'conseiller'] })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(50)
+  @ArrayMaxSize(SETTINGS.handoffKeywords.maxCount)
   @IsString({ each: true })
-  @MinLength(2, { each: true })
-  @MaxLength(60, { each: true })
+  @MinLength(SETTINGS.handoffKeywords.minLength, { each: true })
+  @MaxLength(SETTINGS.handoffKeywords.maxLength, { each: true })
   handoffKeywords?: string[];
 }
 

@@ -1,9 +1,25 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
+import { PlainText } from '../../common/http/plain-text.decorator';
+import { CHAT_RULES } from '../chat.rules';
+import { MaxTextLength } from './max-text-length.validator';
 
-/** Raw input is capped well above the 4,000-character limit, which applies after cleaning. */
-const RAW_MESSAGE_MAX = 20_000;
+const MAX = CHAT_RULES.messageMaxLength;
+
+/** A message a visitor or staff member types: cleaned to plain text, then 1-4,000 characters. */
+export const ChatMessageText = () =>
+  applyDecorators(
+    PlainText(),
+    IsString(),
+    IsNotEmpty({ message: '$property is empty once markup and control characters are removed' }),
+    MaxTextLength(MAX, { message: `$property is longer than ${MAX} characters` }),
+  );
+
+export const CHAT_MESSAGE_DESCRIPTION =
+  'Plain text. Markup is stripped, Unicode normalised (NFC), control characters removed ' +
+  `(newlines and tabs kept) and the result trimmed; empty or over ${MAX.toLocaleString('en')} characters after that → 400.`;
 
 export class CreateChatSessionDto {}
 
@@ -14,13 +30,10 @@ export class SendChatMessageDto {
 
   @ApiProperty({
     example: 'Bonjour, mon devis n’est pas arrivé, pouvez-vous vérifier ?',
-    description:
-      'Plain text. Markup is stripped, Unicode normalised (NFC), control characters removed ' +
-      '(newlines and tabs kept) and the result trimmed; empty or over 4,000 characters after that → 400.',
-    maxLength: 4000,
+    description: CHAT_MESSAGE_DESCRIPTION,
+    maxLength: MAX,
   })
-  @IsString()
-  @MaxLength(RAW_MESSAGE_MAX)
+  @ChatMessageText()
   message: string;
 }
 
@@ -37,7 +50,7 @@ export class ChatHistoryQueryDto {
   @Type(() => Number)
   @IsInt()
   @Min(0)
-  @Max(2_147_483_647)
+  @Max(CHAT_RULES.maxSequence)
   after?: number;
 }
 
@@ -55,6 +68,6 @@ export class ChatStreamQueryDto {
   @Type(() => Number)
   @IsInt()
   @Min(0)
-  @Max(2_147_483_647)
+  @Max(CHAT_RULES.maxSequence)
   after?: number;
 }

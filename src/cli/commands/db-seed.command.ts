@@ -1,14 +1,13 @@
 import { Command, Option } from 'nest-commander';
-import { DataSource } from 'typeorm';
 import { DomainException } from '../../common/errors/domain.exception';
-import { createValidationPipe } from '../../common/http/validation.pipe';
-import { pendingMigrations } from '../../database/data-source';
+import { validateInput } from '../../common/http/validate-input';
+import { MigrationsService } from '../../database/migrations.service';
 import { formatEuros } from '../../devis/devis-math';
 import { DevisService } from '../../devis/devis.service';
 import { CreateDevisDto } from '../../devis/dto/devis.dto';
 import type { DevisEntity } from '../../devis/entities/devis.entity';
 import { SEED_DEVIS, SEED_EXAMPLE_REFERENCE, SEED_SOURCE } from '../../devis/seed/seed-devis';
-import { CliCommand, CliError } from '../cli-command';
+import { CliCommand, CliError, errorLine } from '../cli-command';
 
 @Command({
   name: 'db:seed',
@@ -17,7 +16,7 @@ import { CliCommand, CliError } from '../cli-command';
 export class DbSeedCommand extends CliCommand {
   constructor(
     private readonly devis: DevisService,
-    private readonly dataSource: DataSource,
+    private readonly migrations: MigrationsService,
   ) {
     super();
   }
@@ -43,7 +42,7 @@ export class DbSeedCommand extends CliCommand {
     }
     // The API's own validation, then DevisService's (totals, SIRET), before writing anything.
     const seeds = await Promise.all(SEED_DEVIS.map(validate));
-    const pending = await pendingMigrations(this.dataSource);
+    const pending = await this.migrations.pending();
     if (pending.length > 0) {
       throw new CliError(
         `the database is missing ${pending.length} migration(s): run "npm run db:migrate" (or start the server) first`,
@@ -110,14 +109,8 @@ export class DbSeedCommand extends CliCommand {
 
 async function validate(seed: CreateDevisDto): Promise<CreateDevisDto> {
   try {
-    return (await createValidationPipe().transform(seed, {
-      type: 'body',
-      metatype: CreateDevisDto,
-    })) as CreateDevisDto;
+    return await validateInput(CreateDevisDto, seed);
   } catch (err) {
-    const details = err instanceof DomainException ? JSON.stringify(err.details ?? []) : '';
-    throw new CliError(
-      `seed data ${seed.reference} is invalid: ${(err as Error).message} ${details}`,
-    );
+    throw new CliError(`seed data ${seed.reference} is invalid: ${errorLine(err)}`);
   }
 }

@@ -1,30 +1,27 @@
 import { Command } from 'nest-commander';
-import { DataSource } from 'typeorm';
-import { pendingMigrations, runMigrations } from '../../database/data-source';
+import { MigrationsService } from '../../database/migrations.service';
 import { CliCommand } from '../cli-command';
 
 @Command({ name: 'db:migrate', description: 'Apply pending database migrations' })
 export class MigrateCommand extends CliCommand {
-  constructor(private readonly dataSource: DataSource) {
+  constructor(private readonly migrations: MigrationsService) {
     super();
   }
 
   protected async execute() {
-    const applied = await runMigrations(this.dataSource);
+    const applied = await this.migrations.run();
     this.print(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.');
   }
 }
 
 @Command({ name: 'db:migrate:revert', description: 'Revert the last applied migration' })
 export class RevertMigrationCommand extends CliCommand {
-  constructor(private readonly dataSource: DataSource) {
+  constructor(private readonly migrations: MigrationsService) {
     super();
   }
 
   protected async execute() {
-    const before = new Set(await pendingMigrations(this.dataSource));
-    await this.dataSource.undoLastMigration({ transaction: 'each' });
-    const reverted = (await pendingMigrations(this.dataSource)).filter((n) => !before.has(n));
+    const reverted = await this.migrations.revertLast();
     this.print(reverted.length ? `Reverted: ${reverted.join(', ')}` : 'No migration to revert.');
   }
 }

@@ -2,13 +2,19 @@ import { Inject } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { Command, Option } from 'nest-commander';
 import { createInterface } from 'node:readline/promises';
-import { DataSource } from 'typeorm';
+import { validateInput } from '../../common/http/validate-input';
 import { appConfig } from '../../config';
-import { pendingMigrations } from '../../database/data-source';
+import { MigrationsService } from '../../database/migrations.service';
+import { CreateGptKeyDto, UpdateGptKeyDto } from '../../gpt-keys/dto/gpt-key.dto';
 import { GptApiKeyEntity } from '../../gpt-keys/entities/gpt-api-key.entity';
 import { GptKeyFormat } from '../../gpt-keys/gpt-key-format';
+import { GPT_KEY_RULES } from '../../gpt-keys/gpt-keys.rules';
 import { GptKeysService, IssuedGptKey } from '../../gpt-keys/gpt-keys.service';
-import { CliCommand, CliError, parseExpiry, parsePositiveInt } from '../cli-command';
+import { CliCommand, CliError, expiryInput, numberInput } from '../cli-command';
+
+const RATE = GPT_KEY_RULES.rateLimitPerHour;
+const RATE_HELP = `requests per hour, ${RATE.min} to ${RATE.max}`;
+const EXPIRES_HELP = 'YYYY-MM-DD (end of that day, UTC), ISO timestamp, or never';
 
 const INITIAL_KEY_NAME = 'GPT Initial Key';
 
@@ -29,14 +35,14 @@ function issuedLines({ key, plaintext }: IssuedGptKey): string[] {
 export class GptSetupCommand extends CliCommand {
   constructor(
     private readonly keys: GptKeysService,
-    private readonly dataSource: DataSource,
+    private readonly migrations: MigrationsService,
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
   ) {
     super();
   }
 
   protected async execute() {
-    const pending = await pendingMigrations(this.dataSource);
+    const pending = await this.migrations.pending();
     if (pending.length > 0) {
       throw new CliError(
         `the database is missing ${pending.length} migration(s) (${pending.join(', ')}): run "npm run db:migrate" (or start the server) first`,
@@ -44,7 +50,9 @@ export class GptSetupCommand extends CliCommand {
     }
     const count = await this.keys.count();
     if (count === 0) {
-      const issued = await this.keys.create({ name: INITIAL_KEY_NAME });
+      const issued = await this.keys.create(
+        await validateInput(CreateGptKeyDto, { name: INITIAL_KEY_NAME }),
+      );
       issuedLines(issued).forEach((l) => this.print(l));
     } else {
       this.print(
@@ -63,24 +71,30 @@ export class GptSetupCommand extends CliCommand {
 @Command({
   name: 'gpt:create-key',
   arguments: '<name> [limit]',
-  description: 'Create a GPT key: name, optional requests per hour, --expires DATE',
+  description: `Create a GPT key: name, optional ${RATE_HELP} (default GPT_DEFAULT_RATE_LIMIT), --expires DATE`,
+  argsDescription: {
+    name: `Key name, ${GPT_KEY_RULES.name.minLength} to ${GPT_KEY_RULES.name.maxLength} characters of text`,
+    limit: `${RATE_HELP}; default GPT_DEFAULT_RATE_LIMIT (${RATE.default} unless set)`,
+  },
 })
 export class GptCreateKeyCommand extends CliCommand {
   constructor(private readonly keys: GptKeysService) {
     super();
   }
 
-  @Option({ flags: '--expires <date>', description: 'YYYY-MM-DD, ISO timestamp, or never' })
+  @Option({ flags: '--expires <date>', description: EXPIRES_HELP })
   parseExpires(v: string) {
     return v;
   }
 
   protected async execute([name, limit]: string[], options: { expires?: string }) {
-    const rateLimitPerHour = limit === undefined ? undefined : parsePositiveInt(limit, 'limit');
-    const expiresAt = options.expires === undefined ? null : parseExpiry(options.expires);
-    issuedLines(await this.keys.create({ name, rateLimitPerHour, expiresAt })).forEach((l) =>
-      this.print(l),
-    );
+    // What was typed, judged by the API's own DTO: the same mistake, the same message.
+    const dto = await validateInput(CreateGptKeyDto, {
+      name,
+      rateLimitPerHour: numberInput(limit),
+      expiresAt: expiryInput(options.expires),
+    });
+    issuedLines(await this.keys.create(dto)).forEach((l) => this.print(l));
   }
 }
 
@@ -153,17 +167,17 @@ export class GptUpdateKeyCommand extends CliCommand {
     super();
   }
 
-  @Option({ flags: '--rate <n>', description: 'Requests per hour' })
+  @Option({ flags: '--rate <n>', description: RATE_HELP })
   parseRate(v: string) {
     return v;
   }
 
-  @Option({ flags: '--expires <date>', description: 'YYYY-MM-DD, ISO timestamp, or never' })
+  @Option({ flags: '--expires <date>', description: EXPIRES_HELP })
   parseExpires(v: string) {
     return v;
   }
 
-  @Option({ flags: '--name <name>', description: 'New name' })
+  @Option({ flags: '--name <name>', description: 'New name (markup is removed)' })
   parseName(v: string) {
     return v;
   }
@@ -177,16 +191,17 @@ export class GptUpdateKeyCommand extends CliCommand {
     [ref]: string[],
     o: { rate?: string; expires?: string; name?: string; activate?: boolean },
   ) {
-    // Parse everything before touching the database: a bad argument changes nothing.
-    const patch = {
-      rateLimitPerHour: o.rate === undefined ? undefined : parsePositiveInt(o.rate, '--rate'),
-      expiresAt: o.expires === undefined ? undefined : parseExpiry(o.expires),
+    const typed = {
+      rateLimitPerHour: numberInput(o.rate),
+      expiresAt: expiryInput(o.expires),
       name: o.name,
       isActive: o.activate ? true : undefined,
     };
-    if (Object.values(patch).every((v) => v === undefined)) {
+    if (Object.values(typed).every((v) => v === undefined)) {
       throw new CliError('nothing to change: give --rate, --expires, --name or --activate');
     }
+    // Judged by the API's DTO before the key is even looked up: a bad argument changes nothing.
+    const patch = await validateInput(UpdateGptKeyDto, typed);
     const key = await this.keys.resolve(ref);
     const updated = await this.keys.update(key.id, patch);
     this.print(

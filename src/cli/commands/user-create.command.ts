@@ -1,5 +1,8 @@
 import { Command, Option } from 'nest-commander';
-import { USER_ROLES, UserRole } from '../../common/auth/roles';
+import { USER_ROLES } from '../../common/auth/roles';
+import { validateInput } from '../../common/http/validate-input';
+import { CreateUserDto } from '../../users/dto/user.dto';
+import { USER_RULES } from '../../users/users.rules';
 import { UsersService } from '../../users/users.service';
 import { CliCommand, CliError } from '../cli-command';
 
@@ -9,10 +12,13 @@ interface Options {
   name?: string;
 }
 
+const DEFAULT_ROLE = 'staff';
+
 @Command({
   name: 'user:create',
   description:
-    'Create a user. The password is read from stdin when piped (first line), else generated and printed once',
+    `Create a user. The password (${USER_RULES.password.minLength}+ characters) is read from ` +
+    'stdin when piped (first line), else generated and printed once',
 })
 export class UserCreateCommand extends CliCommand {
   constructor(private readonly users: UsersService) {
@@ -26,29 +32,28 @@ export class UserCreateCommand extends CliCommand {
 
   @Option({
     flags: '--role <role>',
-    description: `One of ${USER_ROLES.join(', ')} (default staff)`,
+    description: `One of ${USER_ROLES.join(', ')} (default ${DEFAULT_ROLE})`,
   })
   parseRole(v: string) {
     return v;
   }
 
-  @Option({ flags: '--name <name>', description: 'Display name' })
+  @Option({ flags: '--name <name>', description: 'Display name (default: the email before @)' })
   parseName(v: string) {
     return v;
   }
 
   protected async execute(_params: string[], options: Options) {
     if (!options.email) throw new CliError('--email is required');
-    const role = (options.role ?? 'staff') as UserRole;
-    if (!USER_ROLES.includes(role))
-      throw new CliError(`--role must be one of ${USER_ROLES.join(', ')}`);
     const piped = process.stdin.isTTY ? undefined : await readFirstLine();
-    const { user, generatedPassword } = await this.users.create({
+    // What was typed, judged by the same DTO as the back-office's form.
+    const dto = await validateInput(CreateUserDto, {
       email: options.email,
       name: options.name,
-      role,
+      role: options.role ?? DEFAULT_ROLE,
       password: piped || undefined,
     });
+    const { user, generatedPassword } = await this.users.create(dto);
     this.print(`Created ${user.role} ${user.email} (id ${user.id}).`);
     if (generatedPassword) this.print(`Password (shown once, save it now): ${generatedPassword}`);
   }

@@ -1,12 +1,10 @@
-import { ArgumentsHost, Catch, ExceptionFilter, Logger, Optional } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, Inject, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { describeError, safeError } from './describe-error';
-import type { ErrorCode } from './error-code';
+import { ERROR_OBSERVERS, type ErrorObserver } from './error-observer';
 import type { ErrorResponseDto } from './error-response.dto';
 import { requestId } from '../logging/logging.module';
-import { MetricsService } from '../../metrics/metrics.service';
-import { ErrorReportingService } from '../../observability/error-reporting.service';
 import type { AppRequest } from '../auth/principal';
 
 /** Turns every error (domain, HTTP, body-parser, unknown) into `ErrorResponseDto`. */
@@ -14,10 +12,7 @@ import type { AppRequest } from '../auth/principal';
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Exceptions');
 
-  constructor(
-    @Optional() private readonly metrics?: MetricsService,
-    @Optional() private readonly errors?: ErrorReportingService,
-  ) {}
+  constructor(@Inject(ERROR_OBSERVERS) private readonly observers: ErrorObserver[]) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
@@ -32,9 +27,17 @@ export class AllExceptionsFilter implements ExceptionFilter {
       this.logger.warn({ err: safeError(exception), requestId: id }, 'Database unavailable');
     } else if (status >= 500) {
       this.logger.error({ err: safeError(exception), requestId: id }, 'Unhandled error');
-      this.errors?.report(exception, { requestId: id, method: req.method, route: routeOf(req) });
     }
-    if (status === 401 || status === 429) this.count(req as AppRequest, status, code);
+    const observed = {
+      exception,
+      status,
+      code,
+      requestId: id,
+      method: req.method,
+      route: routeOf(req),
+      request: req as AppRequest,
+    };
+    for (const observer of this.observers) observer.observe(observed);
     if (res.headersSent) {
       res.end();
       return;
@@ -49,20 +52,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
       ...(details ? { details } : {}),
     };
     res.status(status).json(body);
-  }
-
-  /** Refused credentials and rate limits, for /metrics (the CLI has no metrics). */
-  private count(req: AppRequest, status: number, code: ErrorCode) {
-    if (!this.metrics) return;
-    if (status === 401) {
-      this.metrics.authFailure(
-        code.startsWith('GPT_KEY') ? 'gpt-key' : code.startsWith('OAUTH') ? 'oauth' : 'user',
-        code,
-      );
-      return;
-    }
-    const keyId = req.principal?.kind === 'gpt-key' ? req.principal.key.id : '';
-    this.metrics.rateLimitRejected(routeOf(req), keyId);
   }
 }
 

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { Params } from 'nestjs-pino';
 import { pino } from 'pino';
-import { loggerOptions, RequestLoggerMiddleware } from './logging.module';
+import { loggerOptions } from './app-logger';
+import { RequestLoggerMiddleware } from './logging.module';
 
 type Line = {
   level: number;

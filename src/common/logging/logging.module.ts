@@ -4,27 +4,11 @@ import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, Module, NestMiddleware } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { LoggerModule, PARAMS_PROVIDER_TOKEN, type Params } from 'nestjs-pino';
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import type { Logger } from 'pino';
 import { appConfig } from '../../config';
+import { createAppLogger, prettyLogs } from './app-logger';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
-const SECRET_QUERY = /([?&](?:access_token|token|key|api_key|apikey|password)=)[^&]*/gi;
-
-/** Paths never written to logs: credentials in headers and in any logged object. */
-export const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-chat-token"]',
-  'req.headers["x-api-key"]',
-  'res.headers["set-cookie"]',
-  '*.password',
-  '*.passwordHash',
-  '*.token',
-  '*.plaintext',
-  '*.keyHash',
-  '*.apiKey',
-  '*.encryptionKey',
-];
 
 /** Reuses a caller's X-Request-Id when it looks sane, else makes one; echoes it back. */
 export function requestId(req: IncomingMessage, res: ServerResponse): string {
@@ -32,23 +16,6 @@ export function requestId(req: IncomingMessage, res: ServerResponse): string {
   const id = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
   res.setHeader('X-Request-Id', id);
   return id;
-}
-
-/** The pino options of every logger of the app: level, redaction, request serializers. */
-export function loggerOptions(level: string): LoggerOptions {
-  return {
-    level,
-    redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
-    serializers: {
-      req: (req: IncomingMessage & { id: string }) => ({
-        id: req.id,
-        method: req.method,
-        url: req.url?.replace(SECRET_QUERY, '$1[Redacted]'),
-        headers: req.headers,
-      }),
-      res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
-    },
-  };
 }
 
 /** Paths answered but not logged (probes hit them every few seconds). */
@@ -110,8 +77,13 @@ const PinoModule = LoggerModule.forRootAsync({
     // Only the loggers: the request middleware is ours (RequestLoggerMiddleware above).
     useExisting: true,
     forRoutes: [],
-    // Also the logger of log lines written outside requests.
-    pinoHttp: { logger: pino(loggerOptions(app.logLevel)) },
+    // Also the logger of log lines written outside requests. Pretty lines at a terminal.
+    pinoHttp: {
+      logger: createAppLogger(
+        app.logLevel,
+        prettyLogs({ isTTY: process.stdout.isTTY, nodeEnv: app.nodeEnv }),
+      ),
+    },
   }),
 });
 

@@ -18,17 +18,17 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { DEVIS_RULES } from '../devis.rules';
 import { DEVIS_STATUSES, type DevisStatus } from '../entities/devis.entity';
 
-export const MAX_LINES = 500;
-const MAX_CENTS = 100_000_000_000; // one billion euros
+const { line: LINE } = DEVIS_RULES;
 
 export class CompanyDto {
   @PlainText()
   @ApiProperty({ example: 'Rénov Habitat SARL' })
   @IsString()
   @MinLength(1)
-  @MaxLength(200)
+  @MaxLength(DEVIS_RULES.partyNameMaxLength)
   name: string;
 
   @ApiPropertyOptional({
@@ -47,7 +47,7 @@ export class ClientDto {
   @ApiProperty({ example: 'M. et Mme Martin' })
   @IsString()
   @MinLength(1)
-  @MaxLength(200)
+  @MaxLength(DEVIS_RULES.partyNameMaxLength)
   name: string;
 
   @ApiPropertyOptional({ example: '69003', type: String, nullable: true })
@@ -59,7 +59,7 @@ export class ClientDto {
   @ApiPropertyOptional({ example: 'Lyon', type: String, nullable: true })
   @IsOptional()
   @IsString()
-  @MaxLength(100)
+  @MaxLength(DEVIS_RULES.cityMaxLength)
   city?: string | null;
 }
 
@@ -68,14 +68,14 @@ export class DevisLineInputDto {
   @IsOptional()
   @IsInt()
   @Min(1)
-  @Max(MAX_LINES)
+  @Max(DEVIS_RULES.maxLines)
   position?: number;
 
   @PlainText()
   @ApiProperty({ example: 'Remplacement du ballon d’eau chaude 200 L (fourniture et pose)' })
   @IsString()
   @MinLength(1)
-  @MaxLength(500)
+  @MaxLength(LINE.descriptionMaxLength)
   description: string;
 
   @ApiProperty({
@@ -89,22 +89,22 @@ export class DevisLineInputDto {
   category: string;
 
   @ApiProperty({ example: 1, description: 'Positive, at most 3 decimals' })
-  @IsNumber({ maxDecimalPlaces: 3, allowNaN: false, allowInfinity: false })
-  @Min(0.001)
-  @Max(1_000_000)
+  @IsNumber({ maxDecimalPlaces: LINE.quantity.maxDecimals, allowNaN: false, allowInfinity: false })
+  @Min(LINE.quantity.min)
+  @Max(LINE.quantity.max)
   quantity: number;
 
   @PlainText()
   @ApiProperty({ example: 'u', description: 'u, m², m, ml, h, forfait…' })
   @IsString()
   @MinLength(1)
-  @MaxLength(16)
+  @MaxLength(LINE.unitMaxLength)
   unit: string;
 
   @ApiProperty({ example: 145000, description: 'Unit price excluding tax, in euro cents' })
   @IsInt()
   @Min(0)
-  @Max(MAX_CENTS)
+  @Max(DEVIS_RULES.maxCents)
   unitPriceHtCents: number;
 
   @ApiProperty({ example: 10, description: 'TVA rate in percent (20, 10, 5.5, 2.1, 0…)' })
@@ -145,8 +145,8 @@ export class CreateDevisDto {
     example: 'DEV-2025-0042',
     description: 'Unique, case-insensitive (stored upper-case)',
   })
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9_/-]{2,39}$/, {
-    message: 'reference must be 3-40 letters, digits, -, _ or /',
+  @Matches(DEVIS_RULES.reference.pattern, {
+    message: `reference must be 3-${DEVIS_RULES.reference.maxLength} letters, digits, -, _ or /`,
   })
   reference: string;
 
@@ -154,7 +154,7 @@ export class CreateDevisDto {
   @ApiProperty({ example: 'Rénovation salle de bains' })
   @IsString()
   @MinLength(1)
-  @MaxLength(200)
+  @MaxLength(DEVIS_RULES.titleMaxLength)
   title: string;
 
   @ApiPropertyOptional({ enum: DEVIS_STATUSES, example: 'sent', default: 'draft' })
@@ -193,9 +193,9 @@ export class CreateDevisDto {
   @IsObject()
   metadata?: Record<string, unknown>;
 
-  @ApiProperty({ type: [DevisLineInputDto], minItems: 1, maxItems: MAX_LINES })
+  @ApiProperty({ type: [DevisLineInputDto], minItems: 1, maxItems: DEVIS_RULES.maxLines })
   @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_LINES)
+  @ArrayMaxSize(DEVIS_RULES.maxLines)
   @ValidateNested({ each: true })
   @Type(() => DevisLineInputDto)
   lines: DevisLineInputDto[];
@@ -214,13 +214,13 @@ export class ListDevisQueryDto {
   @ApiPropertyOptional({ example: 'DEV-2025', description: 'Reference prefix (case-insensitive)' })
   @IsOptional()
   @IsString()
-  @MaxLength(40)
+  @MaxLength(DEVIS_RULES.reference.maxLength)
   reference?: string;
 
   @ApiPropertyOptional({ example: 'rénov', description: 'Part of the company name' })
   @IsOptional()
   @IsString()
-  @MaxLength(200)
+  @MaxLength(DEVIS_RULES.partyNameMaxLength)
   company?: string;
 
   @ApiPropertyOptional({ enum: DEVIS_STATUSES })
@@ -247,14 +247,19 @@ export class ListDevisQueryDto {
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(10_000)
+  @Max(DEVIS_RULES.list.maxPage)
   page?: number;
 
-  @ApiPropertyOptional({ example: 20, default: 20, minimum: 1, maximum: 100 })
+  @ApiPropertyOptional({
+    example: DEVIS_RULES.list.pageSize.default,
+    default: DEVIS_RULES.list.pageSize.default,
+    minimum: 1,
+    maximum: DEVIS_RULES.list.pageSize.max,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(100)
+  @Max(DEVIS_RULES.list.pageSize.max)
   pageSize?: number;
 }

@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEmail, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { MaxTextLength } from '../../chat/dto/max-text-length.validator';
+import { PlainText } from '../../common/http/plain-text.decorator';
+import { FEEDBACK_RULES as RULES } from '../feedback.rules';
 import {
   FEEDBACK_STATUSES,
   FEEDBACK_TYPES,
@@ -9,9 +22,6 @@ import {
   type FeedbackType,
 } from '../entities/feedback.entity';
 
-/** Longest message kept, after markup and control characters are removed. */
-export const MAX_FEEDBACK_LENGTH = 4_000;
-
 export class CreateFeedbackDto {
   @ApiProperty({ enum: FEEDBACK_TYPES, example: 'bug' })
   @IsIn(FEEDBACK_TYPES)
@@ -19,30 +29,37 @@ export class CreateFeedbackDto {
 
   @ApiProperty({
     example: "Le total TTC du devis DEV-2025-0042 ne s'affiche pas.",
-    description: `Plain text; markup is removed. At most ${MAX_FEEDBACK_LENGTH} characters once cleaned.`,
-    maxLength: 20_000,
+    description: `Plain text; markup is removed. At most ${RULES.messageMaxLength} characters once cleaned.`,
+    maxLength: RULES.messageMaxLength,
   })
+  @PlainText()
   @IsString()
-  @MaxLength(20_000)
+  @IsNotEmpty({ message: 'message is empty once markup is removed' })
+  @MaxTextLength(RULES.messageMaxLength)
   message: string;
 
-  @ApiPropertyOptional({ example: 'marie@example.fr', maxLength: 254 })
+  @ApiPropertyOptional({ example: 'marie@example.fr', maxLength: RULES.emailMaxLength })
   @IsOptional()
   @IsEmail()
-  @MaxLength(254)
+  @MaxLength(RULES.emailMaxLength)
   email?: string;
 
-  @ApiPropertyOptional({ example: '/support/chat', maxLength: 500 })
+  @ApiPropertyOptional({
+    example: '/support/chat',
+    maxLength: RULES.pageMaxLength,
+    description: 'Plain text; empty once cleaned counts as none',
+  })
+  @PlainText()
   @IsOptional()
   @IsString()
-  @MaxLength(500)
+  @MaxLength(RULES.pageMaxLength)
   page?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 5, example: 4 })
+  @ApiPropertyOptional({ minimum: RULES.rating.min, maximum: RULES.rating.max, example: 4 })
   @IsOptional()
   @IsInt()
-  @Min(1)
-  @Max(5)
+  @Min(RULES.rating.min)
+  @Max(RULES.rating.max)
   rating?: number;
 }
 
@@ -62,15 +79,19 @@ export class ListFeedbackQueryDto {
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(100_000)
+  @Max(RULES.list.maxPage)
   page?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: RULES.list.pageSize.max,
+    default: RULES.list.pageSize.default,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(100)
+  @Max(RULES.list.pageSize.max)
   pageSize?: number;
 }
 

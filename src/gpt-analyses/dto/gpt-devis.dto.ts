@@ -4,6 +4,7 @@ import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'cla
 import { DEVIS_STATUSES, type DevisStatus } from '../../devis/entities/devis.entity';
 import { ClientDto, CompanyDto } from '../../devis/dto/devis.dto';
 import { DevisLineResponseDto } from '../../devis/dto/devis-response.dto';
+import { DEVIS_RULES } from '../../devis/devis.rules';
 import { AnalysisBriefDto } from './analysis-response.dto';
 
 export const MAX_GPT_LINES = 100;
@@ -45,7 +46,7 @@ export class GptDevisByReferenceQueryDto extends GptDevisQueryDto {
   })
   @IsString()
   @MinLength(1)
-  @MaxLength(40)
+  @MaxLength(DEVIS_RULES.reference.maxLength)
   reference: string;
 }
 

@@ -13,29 +13,37 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
+import { PlainText } from '../../common/http/plain-text.decorator';
 import { GptApiKeyEntity, type GptKeyStatus } from '../entities/gpt-api-key.entity';
 import { GptKeyFormat } from '../gpt-key-format';
-import { MAX_RATE_LIMIT } from '../gpt-keys.service';
+import { GPT_KEY_RULES } from '../gpt-keys.rules';
 
+const { name: NAME, rateLimitPerHour: RATE, graceSeconds: GRACE } = GPT_KEY_RULES;
 const now = () => new Date();
 
 export class CreateGptKeyDto {
-  @ApiProperty({ example: 'Production GPT', minLength: 1, maxLength: 100 })
+  @ApiProperty({
+    example: 'Production GPT',
+    minLength: NAME.minLength,
+    maxLength: NAME.maxLength,
+    description: 'Plain text: markup is removed',
+  })
+  @PlainText()
   @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @MinLength(NAME.minLength)
+  @MaxLength(NAME.maxLength)
   name: string;
 
   @ApiPropertyOptional({
     example: 200,
-    minimum: 1,
-    maximum: MAX_RATE_LIMIT,
-    description: 'Requests per hour; defaults to GPT_DEFAULT_RATE_LIMIT',
+    minimum: RATE.min,
+    maximum: RATE.max,
+    description: `Requests per hour; defaults to GPT_DEFAULT_RATE_LIMIT (${RATE.default} unless set)`,
   })
   @IsOptional()
   @IsInt()
-  @Min(1)
-  @Max(MAX_RATE_LIMIT)
+  @Min(RATE.min)
+  @Max(RATE.max)
   rateLimitPerHour?: number;
 
   @ApiPropertyOptional({
@@ -52,18 +60,24 @@ export class CreateGptKeyDto {
 }
 
 export class UpdateGptKeyDto {
-  @ApiPropertyOptional({ example: 'Production GPT (EU)', minLength: 1, maxLength: 100 })
+  @ApiPropertyOptional({
+    example: 'Production GPT (EU)',
+    minLength: NAME.minLength,
+    maxLength: NAME.maxLength,
+    description: 'Plain text: markup is removed',
+  })
   @IsOptional()
+  @PlainText()
   @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @MinLength(NAME.minLength)
+  @MaxLength(NAME.maxLength)
   name?: string;
 
-  @ApiPropertyOptional({ example: 500, minimum: 1, maximum: MAX_RATE_LIMIT })
+  @ApiPropertyOptional({ example: 500, minimum: RATE.min, maximum: RATE.max })
   @IsOptional()
   @IsInt()
-  @Min(1)
-  @Max(MAX_RATE_LIMIT)
+  @Min(RATE.min)
+  @Max(RATE.max)
   rateLimitPerHour?: number;
 
   @ApiPropertyOptional({
@@ -87,14 +101,14 @@ export class UpdateGptKeyDto {
 export class RotateGptKeyDto {
   @ApiPropertyOptional({
     example: 3600,
-    minimum: 0,
-    maximum: 2_592_000,
-    description: 'Seconds the old key keeps working (default 0: it stops at once)',
+    minimum: GRACE.min,
+    maximum: GRACE.max,
+    description: `Seconds the old key keeps working (default ${GRACE.default}: it stops at once)`,
   })
   @IsOptional()
   @IsInt()
-  @Min(0)
-  @Max(2_592_000)
+  @Min(GRACE.min)
+  @Max(GRACE.max)
   graceSeconds?: number;
 }
 

@@ -11,7 +11,7 @@ import {
 } from '../providers/llm-providers.settings';
 import { approxTokens } from '../providers/mock-chat';
 import { TemplatesService } from '../templates/templates.service';
-import { LlmPricing } from '../usage/llm-pricing';
+import { LLM_PRICING, LlmPricing } from '../usage/llm-pricing';
 import { LlmUsageRecorder } from '../usage/llm-usage.recorder';
 import type { LlmChatRequestDto, LlmChatResultDto } from './dto/llm-chat.dto';
 import { LlmConversationsRepository } from './llm-conversations.repository';
@@ -20,8 +20,6 @@ import { LlmConversationsRepository } from './llm-conversations.repository';
 const HISTORY_LIMIT = 20;
 /** The longest user message, typed or rendered from a template. */
 const MAX_MESSAGE_CHARS = 32_000;
-
-export const LLM_PRICING = Symbol('LLM_PRICING');
 
 export type ChatStreamSseEvent =
   | { type: 'delta'; text: string }

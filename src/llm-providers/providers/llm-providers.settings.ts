@@ -1,3 +1,4 @@
+import { llmConfigFromEnv, type LlmConfig } from '../../config/llm.config';
 import type { LlmProvider } from '../entities/llm-api-key.entity';
 
 /** Every provider the chat proxy knows: the real ones, and `mock` (no network, no key). */
@@ -26,48 +27,19 @@ const DEFAULT_MODELS: Record<ChatProvider, string> = {
 };
 
 /**
- * Read from the environment only (never from a request), checked once at boot through
- * `llmConfig` (src/config/llm.config.ts).
+ * The providers' settings: the validated `llm` config namespace (src/config/llm.config.ts)
+ * with each provider's default model filled in.
  */
-export function llmProvidersSettingsFromEnv(
-  env: NodeJS.ProcessEnv = process.env,
-): LlmProvidersSettings {
-  const baseUrls: Partial<Record<LlmProvider, string>> = {};
-  for (const p of ['openai', 'anthropic', 'mistral', 'groq'] as const) {
-    const name = `${p.toUpperCase()}_BASE_URL`;
-    const value = env[name]?.trim();
-    if (!value) continue;
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      throw new Error(`Invalid configuration: ${name} is not a URL`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      throw new Error(`Invalid configuration: ${name} must be an http(s) URL`);
-    }
-    baseUrls[p] = value.replace(/\/+$/, '');
-  }
-  const defaultModels = { ...DEFAULT_MODELS };
-  for (const p of CHAT_PROVIDERS) {
-    const model = env[`LLM_DEFAULT_MODEL_${p.toUpperCase()}`]?.trim();
-    if (model) defaultModels[p] = model;
-  }
+export function llmProvidersSettings(config: LlmConfig): LlmProvidersSettings {
   return {
-    baseUrls,
-    timeoutMs: int(env, 'LLM_TIMEOUT_MS', 60_000, 1, 600_000),
-    maxRetries: int(env, 'LLM_MAX_RETRIES', 2, 0, 10),
-    retryBaseDelayMs: int(env, 'LLM_RETRY_BASE_DELAY_MS', 250, 0, 10_000),
-    defaultModels,
+    baseUrls: config.baseUrls,
+    timeoutMs: config.timeoutMs,
+    maxRetries: config.maxRetries,
+    retryBaseDelayMs: config.retryBaseDelayMs,
+    defaultModels: { ...DEFAULT_MODELS, ...config.defaultModelOverrides },
   };
 }
 
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number) {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new Error(`Invalid configuration: ${name} must be an integer in [${min}, ${max}]`);
-  }
-  return n;
-}
+/** The same from an environment (tests, and the CLI before Nest has config). */
+export const llmProvidersSettingsFromEnv = (env: NodeJS.ProcessEnv = process.env) =>
+  llmProvidersSettings(llmConfigFromEnv(env));

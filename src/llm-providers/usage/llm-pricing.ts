@@ -31,6 +31,9 @@ export const DEFAULT_PRICES: Record<string, ModelPrice> = {
   'mixtral-8x7b-32768': { input: 0.24, output: 0.24 },
 };
 
+/** The pricing table's injection token (built from the `llm` config at boot). */
+export const LLM_PRICING = Symbol('LLM_PRICING');
+
 export class LlmPricing {
   constructor(private readonly prices: Record<string, ModelPrice> = DEFAULT_PRICES) {}
 
