@@ -1,8 +1,8 @@
-import type { DataSource } from 'typeorm';
 import type { ChatStaffService } from '../src/chat/chat-staff.service';
 import type { GptAnalysesService } from '../src/gpt-analyses/gpt-analyses.service';
 import type { GptKeysService } from '../src/gpt-keys/gpt-keys.service';
 import type { LlmKeysService } from '../src/llm-providers/llm-keys.service';
+import type { LlmUsageService } from '../src/llm-providers/usage/llm-usage.service';
 import type { OAuthGrantsService } from '../src/oauth/oauth-grants.service';
 import type { UsersService } from '../src/users/users.service';
 import { scrubSecrets, staffOrAdmin } from './access';
@@ -19,10 +19,10 @@ import { usersResource } from './resources/users.resource';
 
 export interface PanelServices {
   rootPath: string;
-  dataSource: DataSource;
   gptKeys: GptKeysService;
   llmKeys: LlmKeysService;
   llmKeyTester: LlmKeyTester;
+  llmUsage: LlmUsageService;
   users: UsersService;
   chat: ChatStaffService;
   analyses: GptAnalysesService;
@@ -57,7 +57,7 @@ export function buildAdminJsOptions(
     toolCallsResource(),
     oauthClientsResource(services.oauthGrants, components),
     oauthGrantsResource(services.oauthGrants, components),
-    llmUsageResource(services.dataSource),
+    llmUsageResource(services.llmUsage),
     llmKeysResource(services.llmKeys, services.llmKeyTester, services.users, components),
     ...devisResources(components),
     ...chatResources(services.chat, components),
@@ -74,7 +74,7 @@ export function buildAdminJsOptions(
       component: components.Dashboard,
       handler: async (_request, _response, context) => {
         if (!staffOrAdmin(context as never)) return {};
-        return dashboardData(services.dataSource, services.analyses);
+        return dashboardData(services);
       },
     },
     branding: {

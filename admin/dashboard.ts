@@ -1,8 +1,9 @@
-import type { DataSource } from 'typeorm';
+import type { ChatStaffService } from '../src/chat/chat-staff.service';
 import type { GptAnalysesService } from '../src/gpt-analyses/gpt-analyses.service';
+import type { GptKeysService } from '../src/gpt-keys/gpt-keys.service';
+import type { LlmUsageService } from '../src/llm-providers/usage/llm-usage.service';
 
 const DAYS = 30;
-const DAY_SQL = `to_char(date_trunc('day', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD')`;
 
 export interface Series {
   label: string;
@@ -46,54 +47,29 @@ function toSeries(
   return [...series].map(([label, values]) => ({ label, values }));
 }
 
+/** What the dashboard reads: each module's own report methods, no query of its own. */
+export interface DashboardSources {
+  gptKeys: Pick<GptKeysService, 'dailyUsageByKey'>;
+  analyses: Pick<GptAnalysesService, 'perDay'>;
+  llmUsage: Pick<LlmUsageService, 'dailyCostByProvider'>;
+  chat: Pick<ChatStaffService, 'openChatsSummary'>;
+}
+
 /** Aggregates for the back-office landing page: four small queries over indexed columns. */
-export async function dashboardData(
-  ds: DataSource,
-  analyses: Pick<GptAnalysesService, 'perDay'>,
-): Promise<DashboardData> {
+export async function dashboardData(sources: DashboardSources): Promise<DashboardData> {
   const days = lastDays();
-  const since = `${days[0]}T00:00:00Z`;
-  const byKey = await ds.query<{ label: string; day: string; n: string }[]>(
-    `SELECT k.name || ' (' || k.display_prefix || '…)' AS label,
-            to_char(d.day, 'YYYY-MM-DD') AS day, d.request_count AS n
-       FROM gpt_key_usage_daily d JOIN gpt_api_keys k ON k.id = d.key_id
-      WHERE d.day >= $1::date`,
-    [days[0]],
-  );
-  const cost = await ds.query<{ label: string; day: string; n: string }[]>(
-    `SELECT provider AS label, ${DAY_SQL} AS day, sum(cost_micro_usd) / 1e6 AS n
-       FROM llm_usage_logs WHERE created_at >= $1 AND NOT is_mock
-      GROUP BY 1, 2`,
-    [since],
-  );
+  const [byKey, analyses, cost, chat] = await Promise.all([
+    sources.gptKeys.dailyUsageByKey(days[0]),
+    // The staff stats' own per-day query (UTC days, zero days included): the same 30 days.
+    sources.analyses.perDay(DAYS),
+    sources.llmUsage.dailyCostByProvider(new Date(`${days[0]}T00:00:00Z`)),
+    sources.chat.openChatsSummary(8),
+  ]);
   return {
     days,
     gptCallsByKey: toSeries(days, byKey),
-    // The staff stats' own per-day query (UTC days, zero days included): the same 30 days.
-    analysesPerDay: (await analyses.perDay(DAYS)).map((d) => d.analyses),
+    analysesPerDay: analyses.map((d) => d.analyses),
     llmCostByProvider: toSeries(days, cost),
-    chat: await openChats(ds),
-  };
-}
-
-async function openChats(ds: DataSource): Promise<DashboardData['chat']> {
-  const [counts] = await ds.query<{ open: string; unassigned: string }[]>(
-    `SELECT count(*) AS open, count(*) FILTER (WHERE assigned_staff_id IS NULL) AS unassigned
-       FROM chat_sessions WHERE status = 'open'`,
-  );
-  const waiting = await ds.query<
-    { id: string; title: string | null; last_message_at: Date | null }[]
-  >(
-    `SELECT id, title, last_message_at FROM chat_sessions WHERE status = 'open'
-      ORDER BY last_message_at ASC NULLS FIRST LIMIT 8`,
-  );
-  return {
-    open: Number(counts.open),
-    unassigned: Number(counts.unassigned),
-    waiting: waiting.map((w) => ({
-      id: w.id,
-      title: w.title,
-      lastMessageAt: w.last_message_at ? new Date(w.last_message_at).toISOString() : null,
-    })),
+    chat,
   };
 }

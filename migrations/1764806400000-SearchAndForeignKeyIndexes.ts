@@ -19,7 +19,10 @@ const FOREIGN_KEYS = [
  * - devis by company, `lower(company_name) LIKE lower('%dupont%')`: no btree serves a leading
  *   wildcard; a pg_trgm GIN index does. pg_trgm ships with PostgreSQL (contrib, a trusted
  *   extension), but not with the embedded PGlite unless loaded: without it the index is left out
- *   and that search keeps scanning (fine at an embedded database's size).
+ *   and that search keeps scanning (fine at an embedded database's size). `fastupdate = off`:
+ *   rows go straight into the index instead of a pending list that only VACUUM merges, which
+ *   the planner costs so high that it scans the table until autovacuum has run; quotes are
+ *   written rarely, read often.
  * - foreign keys without an index on the referencing side: deleting the referenced row
  *   (ON DELETE SET NULL) scanned the whole table. All are nullable, mostly null: partial indexes,
  *   as gpt_analyses_user_id_idx is.
@@ -31,13 +34,14 @@ export class SearchAndForeignKeyIndexes1764806400000 implements MigrationInterfa
     await q.query(
       `CREATE INDEX devis_reference_prefix_idx ON devis (upper(reference) text_pattern_ops)`,
     );
-    const trgm = await q.query<unknown[]>(
+    const trgm: unknown[] = await q.query(
       `SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'`,
     );
     if (trgm.length) {
       await q.query(`CREATE EXTENSION IF NOT EXISTS pg_trgm`);
       await q.query(
-        `CREATE INDEX devis_company_name_trgm_idx ON devis USING gin (lower(company_name) gin_trgm_ops)`,
+        `CREATE INDEX devis_company_name_trgm_idx ON devis
+           USING gin (lower(company_name) gin_trgm_ops) WITH (fastupdate = off)`,
       );
     }
 

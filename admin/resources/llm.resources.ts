@@ -1,4 +1,3 @@
-import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../../src/common/auth/principal';
 import { DomainException } from '../../src/common/errors/domain.exception';
 import {
@@ -12,6 +11,8 @@ import {
 } from '../../src/llm-providers/entities/llm-usage-log.entity';
 import type { LlmKeyTestService } from '../../src/llm-providers/llm-key-test.service';
 import type { LlmKeysService } from '../../src/llm-providers/llm-keys.service';
+import type { UsageLogFilter } from '../../src/llm-providers/usage/llm-usage.repository';
+import type { LlmUsageService } from '../../src/llm-providers/usage/llm-usage.service';
 import type { UsersService } from '../../src/users/users.service';
 import { adminOnly, currentPanelAdmin, readOnlyActions, staffOrAdmin } from '../access';
 import type { ActionContext, ActionResponse, After, ResourceWithOptions } from '../adminjs-types';
@@ -22,47 +23,42 @@ const OFF = { isAccessible: false, isVisible: false };
 const options = (values: readonly string[]) => values.map((v) => ({ value: v, label: v }));
 
 /** Usage log filters as AdminJS sends them (`filters.provider=…`, `filters.createdAt~~from=…`). */
-export function usageFilterSql(query: Record<string, unknown> | undefined) {
-  const where: string[] = [];
-  const params: unknown[] = [];
+export function usageFilter(query: Record<string, unknown> | undefined): UsageLogFilter {
   const f = (key: string) => {
     const v = query?.[`filters.${key}`];
     return typeof v === 'string' && v !== '' ? v : undefined;
   };
-  const add = (sql: string, value: unknown) => {
-    params.push(value);
-    where.push(sql.replace('?', `$${params.length}`));
+  const date = (key: string) => {
+    const v = f(key);
+    const d = v === undefined ? undefined : new Date(v);
+    return d && !Number.isNaN(d.getTime()) ? d : undefined;
   };
-  if (f('provider')) add('provider = ?', f('provider'));
-  // Same semantics as the list's own filter (@adminjs/typeorm: LIKE '%value%').
-  if (f('model')) add('model LIKE ?', `%${f('model')}%`);
-  if (f('status')) add('status = ?', f('status'));
-  if (f('userId')) add('user_id::text = ?', f('userId'));
-  if (f('keyId')) add('key_id::text = ?', f('keyId'));
-  if (f('isMock')) add('is_mock = ?', f('isMock') === 'true');
-  if (f('createdAt~~from')) add('created_at >= ?::timestamptz', f('createdAt~~from'));
-  if (f('createdAt~~to')) add('created_at <= ?::timestamptz', f('createdAt~~to'));
-  return { where: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+  const isMock = f('isMock');
+  return {
+    provider: f('provider'),
+    // Same semantics as the list's own filter (@adminjs/typeorm: LIKE '%value%').
+    modelContains: f('model'),
+    status: f('status'),
+    userId: f('userId'),
+    keyId: f('keyId'),
+    isMock: isMock === undefined ? undefined : isMock === 'true',
+    from: date('createdAt~~from'),
+    to: date('createdAt~~to'),
+    toInclusive: true,
+  };
 }
 
 /** Totals of the filtered usage logs, shown above the list as a notice. */
 const usageTotals =
-  (ds: DataSource): After<ActionResponse> =>
+  (usage: Pick<LlmUsageService, 'totals'>): After<ActionResponse> =>
   async (response, request) => {
-    const { where, params } = usageFilterSql(request.query as Record<string, unknown>);
-    const [t] = await ds.query<Record<string, string | null>[]>(
-      `SELECT count(*) AS calls, coalesce(sum(total_tokens), 0) AS tokens,
-              coalesce(sum(cost_micro_usd), 0) AS cost, round(avg(latency_ms)) AS latency,
-              count(*) FILTER (WHERE status <> 'success') AS failed
-         FROM llm_usage_logs ${where}`,
-      params,
-    );
+    const t = await usage.totals(usageFilter(request.query as Record<string, unknown>));
     const totals = {
-      calls: Number(t.calls),
-      tokens: Number(t.tokens),
-      costUsd: Number(t.cost) / 1e6,
-      avgLatencyMs: t.latency === null ? null : Number(t.latency),
-      failed: Number(t.failed),
+      calls: t.calls,
+      tokens: t.totalTokens,
+      costUsd: t.costMicroUsd / 1e6,
+      avgLatencyMs: t.averageLatencyMs,
+      failed: t.failed,
     };
     response.meta = { ...(response.meta as object), totals };
     response.notice = {
@@ -75,7 +71,7 @@ const usageTotals =
     return response;
   };
 
-export function llmUsageResource(ds: DataSource): ResourceWithOptions {
+export function llmUsageResource(usage: Pick<LlmUsageService, 'totals'>): ResourceWithOptions {
   return {
     resource: LlmUsageLogEntity,
     options: {
@@ -104,7 +100,7 @@ export function llmUsageResource(ds: DataSource): ResourceWithOptions {
       },
       actions: {
         ...readOnlyActions(staffOrAdmin),
-        list: { isAccessible: staffOrAdmin, after: usageTotals(ds) },
+        list: { isAccessible: staffOrAdmin, after: usageTotals(usage) },
       },
     },
   };

@@ -11,6 +11,7 @@ import { GptKeysService } from '../gpt-keys/gpt-keys.service';
 import { GptAnalysesService } from '../gpt-analyses/gpt-analyses.service';
 import { LlmKeyTestService } from '../llm-providers/llm-key-test.service';
 import { LlmKeysService } from '../llm-providers/llm-keys.service';
+import { LlmUsageService } from '../llm-providers/usage/llm-usage.service';
 import { OAuthGrantsService } from '../oauth/oauth-grants.service';
 import { UsersService } from '../users/users.service';
 import { AdminAuthenticator } from './admin-authenticator';
@@ -31,6 +32,7 @@ export class AdminPanelSetup implements OnModuleDestroy {
     private readonly users: UsersService,
     private readonly gptKeys: GptKeysService,
     private readonly llmKeys: LlmKeysService,
+    private readonly llmUsage: LlmUsageService,
     private readonly chat: ChatStaffService,
     private readonly analyses: GptAnalysesService,
     private readonly oauthGrants: OAuthGrantsService,
@@ -48,9 +50,9 @@ export class AdminPanelSetup implements OnModuleDestroy {
     return {
       adminJsOptions: buildAdminJsOptions(lib.adminjs, {
         rootPath: this.config.rootPath,
-        dataSource: this.dataSource,
         gptKeys: this.gptKeys,
         llmKeys: this.llmKeys,
+        llmUsage: this.llmUsage,
         llmKeyTester: () => this.moduleRef.get(LlmKeyTestService, { strict: false }),
         users: this.users,
         chat: this.chat,

@@ -70,6 +70,17 @@ export class GptKeysRepository {
     return this.repo.manager.transaction(work);
   }
 
+  /** Requests per key and day since `sinceDay` (YYYY-MM-DD), labelled "name (prefix…)". */
+  dailyUsageByKey(sinceDay: string): Promise<{ label: string; day: string; n: string }[]> {
+    return this.repo.query(
+      `SELECT k.name || ' (' || k.display_prefix || '…)' AS label,
+              to_char(d.day, 'YYYY-MM-DD') AS day, d.request_count AS n
+         FROM gpt_key_usage_daily d JOIN gpt_api_keys k ON k.id = d.key_id
+        WHERE d.day >= $1::date`,
+      [sinceDay],
+    );
+  }
+
   /**
    * Adds batched request counts: the key's total and last use (never moved backwards), and its
    * count per day, in one transaction. Counts of a key deleted meanwhile are dropped.

@@ -54,6 +54,11 @@ export class GptKeysService {
     return { key, plaintext };
   }
 
+  /** Requests per key and UTC day since `sinceDay` (YYYY-MM-DD): the dashboard's series. */
+  dailyUsageByKey(sinceDay: string): Promise<{ label: string; day: string; n: string }[]> {
+    return this.repo.dailyUsageByKey(sinceDay);
+  }
+
   list(): Promise<GptApiKeyEntity[]> {
     return this.repo.list();
   }

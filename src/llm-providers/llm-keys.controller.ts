@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { UuidParam } from '../common/http/uuid-param';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -57,7 +58,7 @@ export class LlmKeysController {
   @KeyId()
   @ApiOperation({ summary: 'One of your provider keys' })
   @ApiOkResponse({ type: LlmKeyResponseDto })
-  async get(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string) {
+  async get(@CurrentUser() user: AuthenticatedUser, @UuidParam('LLM API key') id: string) {
     return LlmKeyResponseDto.from(await this.keys.get(user, id));
   }
 
@@ -67,7 +68,7 @@ export class LlmKeysController {
   @ApiOkResponse({ type: LlmKeyResponseDto })
   async update(
     @CurrentUser() user: AuthenticatedUser,
-    @Param('id') id: string,
+    @UuidParam('LLM API key') id: string,
     @Body() dto: UpdateLlmKeyDto,
   ) {
     return LlmKeyResponseDto.from(await this.keys.update(user, id, dto));
@@ -78,7 +79,7 @@ export class LlmKeysController {
   @KeyId()
   @ApiOperation({ summary: 'Delete one of your provider keys' })
   @ApiNoContentResponse()
-  async remove(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string) {
+  async remove(@CurrentUser() user: AuthenticatedUser, @UuidParam('LLM API key') id: string) {
     await this.keys.remove(user, id);
   }
 
@@ -119,7 +120,7 @@ export class LlmKeysController {
   })
   test(
     @CurrentUser() user: AuthenticatedUser,
-    @Param('id') id: string,
+    @UuidParam('LLM API key') id: string,
     @Body() dto: TestLlmKeyDto,
   ): Promise<LlmKeyTestResultDto> {
     return this.tester.test(user, id, dto);

@@ -94,6 +94,21 @@ export class LlmKeysRepository {
       .getMany();
   }
 
+  /** Adds `count` calls to a key's usage, inside the usage log's transaction. */
+  async addUsage(m: EntityManager, id: string, count: number, last: Date): Promise<void> {
+    await m
+      .getRepository(LlmApiKeyEntity)
+      .createQueryBuilder()
+      .update()
+      .set({
+        usageCount: () => `usage_count + ${Number(count)}`,
+        lastUsedAt: () => `GREATEST(last_used_at, :last)`,
+      })
+      .setParameter('last', last)
+      .where('id = :id', { id })
+      .execute();
+  }
+
   transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
     return this.repo.manager.transaction(work);
   }

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { toPlainText } from '../common/plain-text';
 import { isUuid } from '../common/text';
 import { TtlCache } from '../common/ttl-cache';
 import type { ConfigType } from '@nestjs/config';
@@ -62,7 +61,7 @@ export class LlmKeysService {
       {
         userId: user.id,
         provider: dto.provider,
-        name: keyName(dto.name),
+        name: dto.name,
         encryptedKey: this.box.encrypt(apiKey),
         keyPrefix: visiblePrefix(dto.provider, apiKey),
         isActive: true,
@@ -96,7 +95,7 @@ export class LlmKeysService {
   ): Promise<LlmApiKeyEntity> {
     const key = await this.get(user, id);
     const values: LlmKeyWrite = {};
-    if (dto.name !== undefined) values.name = keyName(dto.name);
+    if (dto.name !== undefined) values.name = dto.name;
     if (dto.apiKey !== undefined) {
       const apiKey = this.checkKey(key.provider, dto.apiKey);
       values.encryptedKey = this.box.encrypt(apiKey);
@@ -229,16 +228,3 @@ function readable(box: SecretBox, stored: string): boolean {
 
 const toMicro = (usd: number | null | undefined) =>
   usd === undefined || usd === null ? null : Math.round(usd * 1_000_000);
-
-/** Key names are plain text like every stored text; nothing left once cleaned → 400. */
-function keyName(raw: string): string {
-  const name = toPlainText(raw);
-  if (name === '') {
-    throw DomainException.invalidField(
-      'name',
-      'name must contain text, not only markup',
-      'Key name is empty once markup is removed',
-    );
-  }
-  return name;
-}

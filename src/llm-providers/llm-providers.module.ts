@@ -19,21 +19,25 @@ import { llmConfig, type LlmConfig } from '../config';
 import { LlmTemplatesModule } from './templates/templates.module';
 import { LLM_PRICING, LlmPricing } from './usage/llm-pricing';
 import { LlmUsageRecorder } from './usage/llm-usage.recorder';
+import { LlmUsageRepository } from './usage/llm-usage.repository';
+import { LlmUsageService } from './usage/llm-usage.service';
 
-/** The key vault and the usage recorder, without HTTP parts (used by the CLI too). */
+/** The key vault, the usage recorder and reports, without HTTP parts (used by the CLI too). */
 @Module({
   imports: [TypeOrmModule.forFeature([LlmApiKeyEntity, LlmUsageLogEntity])],
   providers: [
     LlmKeysService,
     LlmKeysRepository,
     LlmUsageRecorder,
+    LlmUsageRepository,
+    LlmUsageService,
     {
       provide: LLM_PRICING,
       inject: [llmConfig.KEY],
       useFactory: (c: LlmConfig) => LlmPricing.fromJson(c.pricingJson),
     },
   ],
-  exports: [LlmKeysService, LlmUsageRecorder, LLM_PRICING],
+  exports: [LlmKeysService, LlmUsageRecorder, LlmUsageService, LLM_PRICING],
 })
 export class LlmKeysCoreModule {}
 

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsBoolean,
   IsIn,
+  IsNotEmpty,
   IsNumber,
   IsObject,
   IsOptional,
@@ -12,17 +13,28 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { PlainText } from '../../common/http/plain-text.decorator';
 import { LLM_PROVIDERS, LlmApiKeyEntity, type LlmProvider } from '../entities/llm-api-key.entity';
+import { LLM_RULES } from '../llm-providers.rules';
+
+const RULES = LLM_RULES.key;
+const NOT_ONLY_MARKUP = '$property must contain text, not only markup';
 
 export class CreateLlmKeyDto {
   @ApiProperty({ enum: LLM_PROVIDERS, example: 'openai' })
   @IsIn(LLM_PROVIDERS)
   provider: LlmProvider;
 
-  @ApiProperty({ example: 'Support team OpenAI key', minLength: 1, maxLength: 100 })
+  @ApiProperty({
+    example: 'Support team OpenAI key',
+    minLength: 1,
+    maxLength: RULES.nameMaxLength,
+    description: 'Plain text: markup is removed',
+  })
+  @PlainText()
   @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @IsNotEmpty({ message: NOT_ONLY_MARKUP })
+  @MaxLength(RULES.nameMaxLength)
   name: string;
 
   @ApiProperty({
@@ -31,8 +43,8 @@ export class CreateLlmKeyDto {
       'The provider key. Stored encrypted (AES-256-GCM) and never returned by any endpoint.',
   })
   @IsString()
-  @MinLength(20)
-  @MaxLength(300)
+  @MinLength(RULES.secretMinLength)
+  @MaxLength(RULES.secretMaxLength)
   apiKey: string;
 
   @ApiPropertyOptional({
@@ -55,25 +67,26 @@ export class CreateLlmKeyDto {
     description: 'Monthly budget in US dollars',
   })
   @IsOptional()
-  @IsNumber({ maxDecimalPlaces: 6 })
+  @IsNumber({ maxDecimalPlaces: RULES.budgetDecimals })
   @Min(0)
-  @Max(1_000_000)
+  @Max(RULES.budgetMaxUsd)
   monthlyBudgetUsd?: number | null;
 }
 
 export class UpdateLlmKeyDto {
-  @ApiPropertyOptional({ example: 'Renamed key', minLength: 1, maxLength: 100 })
+  @ApiPropertyOptional({ example: 'Renamed key', minLength: 1, maxLength: RULES.nameMaxLength })
   @IsOptional()
+  @PlainText()
   @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @IsNotEmpty({ message: NOT_ONLY_MARKUP })
+  @MaxLength(RULES.nameMaxLength)
   name?: string;
 
   @ApiPropertyOptional({ example: 'sk-proj-…', description: 'Replace the stored key' })
   @IsOptional()
   @IsString()
-  @MinLength(20)
-  @MaxLength(300)
+  @MinLength(RULES.secretMinLength)
+  @MaxLength(RULES.secretMaxLength)
   apiKey?: string;
 
   @ApiPropertyOptional({ example: false })
@@ -96,9 +109,9 @@ export class UpdateLlmKeyDto {
 
   @ApiPropertyOptional({ example: null, type: Number, nullable: true })
   @IsOptional()
-  @IsNumber({ maxDecimalPlaces: 6 })
+  @IsNumber({ maxDecimalPlaces: RULES.budgetDecimals })
   @Min(0)
-  @Max(1_000_000)
+  @Max(RULES.budgetMaxUsd)
   monthlyBudgetUsd?: number | null;
 }
 

@@ -1,50 +1,64 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { PlainText } from '../../common/http/plain-text.decorator';
 import { LlmPromptTemplateEntity } from '../entities/llm-prompt-template.entity';
+import { LLM_RULES } from '../llm-providers.rules';
 import { placeholders } from './template-render';
 
+const RULES = LLM_RULES.template;
+const NOT_ONLY_MARKUP = '$property must contain text, not only markup';
+
 export class CreateTemplateDto {
-  @ApiProperty({ example: 'Résumé de devis', maxLength: 100 })
+  @ApiProperty({ example: 'Résumé de devis', maxLength: RULES.nameMaxLength })
+  @PlainText()
   @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @IsNotEmpty({ message: NOT_ONLY_MARKUP })
+  @MaxLength(RULES.nameMaxLength)
   name: string;
 
-  @ApiPropertyOptional({ example: 'Summarise a quote for a customer', maxLength: 500 })
+  @ApiPropertyOptional({
+    example: 'Summarise a quote for a customer',
+    maxLength: RULES.descriptionMaxLength,
+  })
   @IsOptional()
+  @PlainText()
   @IsString()
-  @MaxLength(500)
+  @MaxLength(RULES.descriptionMaxLength)
   description?: string;
 
   @ApiProperty({
     example: 'Résume le devis {{reference}} pour {{client}} en 3 phrases.',
-    maxLength: 20000,
+    maxLength: RULES.contentMaxLength,
   })
+  @PlainText()
   @IsString()
-  @MinLength(1)
-  @MaxLength(20_000)
+  @IsNotEmpty({ message: NOT_ONLY_MARKUP })
+  @MaxLength(RULES.contentMaxLength)
   content: string;
 }
 
 export class UpdateTemplateDto {
-  @ApiPropertyOptional({ maxLength: 100 })
+  @ApiPropertyOptional({ maxLength: RULES.nameMaxLength })
   @IsOptional()
+  @PlainText()
   @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @IsNotEmpty({ message: NOT_ONLY_MARKUP })
+  @MaxLength(RULES.nameMaxLength)
   name?: string;
 
-  @ApiPropertyOptional({ maxLength: 500 })
+  @ApiPropertyOptional({ maxLength: RULES.descriptionMaxLength })
   @IsOptional()
+  @PlainText()
   @IsString()
-  @MaxLength(500)
+  @MaxLength(RULES.descriptionMaxLength)
   description?: string;
 
-  @ApiPropertyOptional({ maxLength: 20000 })
+  @ApiPropertyOptional({ maxLength: RULES.contentMaxLength })
   @IsOptional()
+  @PlainText()
   @IsString()
-  @MinLength(1)
-  @MaxLength(20_000)
+  @IsNotEmpty({ message: NOT_ONLY_MARKUP })
+  @MaxLength(RULES.contentMaxLength)
   content?: string;
 }
 

@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
+import { UuidParam } from '../../common/http/uuid-param';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -37,7 +38,7 @@ export class TemplatesController {
   @Get(':id')
   @ApiOperation({ summary: 'One of your templates' })
   @ApiOkResponse({ type: TemplateResponseDto })
-  async get(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string) {
+  async get(@CurrentUser() user: AuthenticatedUser, @UuidParam('Template') id: string) {
     return TemplateResponseDto.from(await this.templates.get(user, id));
   }
 
@@ -46,7 +47,7 @@ export class TemplatesController {
   @ApiOkResponse({ type: TemplateResponseDto })
   async update(
     @CurrentUser() user: AuthenticatedUser,
-    @Param('id') id: string,
+    @UuidParam('Template') id: string,
     @Body() dto: UpdateTemplateDto,
   ) {
     return TemplateResponseDto.from(await this.templates.update(user, id, dto));
@@ -56,7 +57,7 @@ export class TemplatesController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a template' })
   @ApiNoContentResponse()
-  async remove(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string) {
+  async remove(@CurrentUser() user: AuthenticatedUser, @UuidParam('Template') id: string) {
     await this.templates.remove(user, id);
   }
 }

@@ -1,12 +1,10 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { LlmUsageLogEntity } from '../entities/llm-usage-log.entity';
+import { LlmKeysCoreModule } from '../llm-providers.module';
 import { LlmUsageController } from './llm-usage.controller';
-import { LlmUsageService } from './llm-usage.service';
 
+/** GET /api/llm/usage; the service and repository live in LlmKeysCoreModule (shared with the back-office). */
 @Module({
-  imports: [TypeOrmModule.forFeature([LlmUsageLogEntity])],
+  imports: [LlmKeysCoreModule],
   controllers: [LlmUsageController],
-  providers: [LlmUsageService],
 })
 export class LlmUsageModule {}
