@@ -57,12 +57,7 @@ describe('LLM chat proxy (fake providers on loopback)', () => {
     await fake.start();
     t = await startTestApp({
       listen: true,
-      env: {
-        ...fake.env(),
-        LLM_TIMEOUT_MS: '1500',
-        LLM_MAX_RETRIES: '2',
-        LLM_RETRY_BASE_DELAY_MS: '20',
-      },
+      env: fake.appEnv(),
     });
     alice = await loginAs(t, 'user');
     bob = await loginAs(t, 'user');

@@ -31,12 +31,7 @@ describe('LlmProviders: key test, monthly budget, templates in chat (fake provid
     await fake.start();
     t = await startTestApp({
       listen: true,
-      env: {
-        ...fake.env(),
-        LLM_TIMEOUT_MS: '1500',
-        LLM_MAX_RETRIES: '2',
-        LLM_RETRY_BASE_DELAY_MS: '20',
-      },
+      env: fake.appEnv(),
     });
     [alice, bob, admin] = [
       await loginAs(t, 'user'),

@@ -3,7 +3,7 @@ import { SecretBox } from '../src/llm-providers/secret-box';
 import { runCli } from './support/spawn';
 import {
   bearer,
-  loginAs,
+  loginAll, loginAs,
   query,
   startTestApp,
   TEST_ENCRYPTION_KEY,
@@ -24,11 +24,7 @@ describe('LlmProviders: the encrypted provider key vault', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    [alice, bob, admin] = [
-      await loginAs(t, 'user'),
-      await loginAs(t, 'user'),
-      await loginAs(t, 'admin'),
-    ];
+    [alice, bob, admin] = await loginAll(t, ['user', 'user', 'admin']);
   });
   afterAll(async () => {
     // No response in this suite ever carried a key or its ciphertext.

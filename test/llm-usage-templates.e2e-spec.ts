@@ -3,7 +3,7 @@ import {
   LlmUsageRecorder,
   type LlmUsageRecord,
 } from '../src/llm-providers/usage/llm-usage.recorder';
-import { bearer, loginAs, query, startTestApp, TestApp } from './support/test-app';
+import { bearer, loginAll, loginAs, query, startTestApp, TestApp } from './support/test-app';
 
 describe('LlmProviders: usage log aggregates and prompt templates', () => {
   let t: TestApp;
@@ -13,11 +13,7 @@ describe('LlmProviders: usage log aggregates and prompt templates', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    [alice, bob, admin] = [
-      await loginAs(t, 'user'),
-      await loginAs(t, 'user'),
-      await loginAs(t, 'admin'),
-    ];
+    [alice, bob, admin] = await loginAll(t, ['user', 'user', 'admin']);
   });
   afterAll(() => t?.close());
 

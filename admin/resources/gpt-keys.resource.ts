@@ -7,12 +7,11 @@ import {
 import { GptApiKeyEntity } from '../../src/gpt-keys/entities/gpt-api-key.entity';
 import { GPT_KEY_RULES } from '../../src/gpt-keys/gpt-keys.rules';
 import type { GptKeysService } from '../../src/gpt-keys/gpt-keys.service';
-import { adminOnly, currentPanelAdmin, staffOrAdmin } from '../access';
+import { adminOnly, currentPanelAdmin, readOnlyActions, staffOrAdmin } from '../access';
 import type { ActionResponse, After, ResourceWithOptions } from '../adminjs-types';
 import type { PanelComponents } from '../components';
 import { bool, date, guarded, recordAction, int, reloaded, showUrl, text } from '../handlers';
 
-const OFF = { isAccessible: false, isVisible: false };
 const { rateLimitPerHour: RATE, graceSeconds: GRACE } = GPT_KEY_RULES;
 
 /** Adds what a list or page shows but no column holds: the masked key and the status. */
@@ -87,12 +86,9 @@ export function gptKeysResource(
         },
       },
       actions: {
+        ...readOnlyActions(staffOrAdmin),
         list: { isAccessible: staffOrAdmin, after: describeKeys },
-        search: { isAccessible: staffOrAdmin },
         show: { isAccessible: staffOrAdmin, after: describeKeys },
-        new: OFF,
-        delete: OFF,
-        bulkDelete: OFF,
         edit: {
           isAccessible: adminOnly,
           handler: recordAction(async (record, request, context) => {

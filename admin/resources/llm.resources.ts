@@ -19,7 +19,6 @@ import type { ActionContext, ActionResponse, After, ResourceWithOptions } from '
 import type { PanelComponents } from '../components';
 import { bool, guarded, recordAction, reloaded, showUrl, text } from '../handlers';
 
-const OFF = { isAccessible: false, isVisible: false };
 const options = (values: readonly string[]) => values.map((v) => ({ value: v, label: v }));
 
 /** Usage log filters as AdminJS sends them (`filters.provider=…`, `filters.createdAt~~from=…`). */
@@ -185,13 +184,7 @@ export function llmKeysResource(
         keyPrefix: { description: 'Enough to recognise the key; the rest is never shown' },
       },
       actions: {
-        list: { isAccessible: adminOnly },
-        search: { isAccessible: adminOnly },
-        show: { isAccessible: adminOnly },
-        new: OFF,
-        edit: OFF,
-        delete: OFF,
-        bulkDelete: OFF,
+        ...readOnlyActions(adminOnly),
         newLlmKey: {
           actionType: 'resource',
           icon: 'Plus',

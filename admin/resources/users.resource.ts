@@ -4,13 +4,12 @@ import { CreateUserDto, ResetPasswordDto, UpdateUserDto } from '../../src/users/
 import { UserEntity } from '../../src/users/entities/user.entity';
 import { USER_RULES } from '../../src/users/users.rules';
 import type { UsersService } from '../../src/users/users.service';
-import { adminOnly, currentPanelAdmin } from '../access';
+import { adminOnly, currentPanelAdmin, readOnlyActions } from '../access';
 import type { ResourceWithOptions } from '../adminjs-types';
 import type { PanelComponents } from '../components';
 import { DomainException } from '../../src/common/errors/domain.exception';
 import { bool, guarded, recordAction, reloaded, showUrl, text } from '../handlers';
 
-const OFF = { isAccessible: false, isVisible: false };
 const roles = USER_ROLES.map((r) => ({ value: r, label: r }));
 
 /** Staff, admins and API users. Admins only; passwords go through UsersService (scrypt). */
@@ -33,12 +32,8 @@ export function usersResource(
         role: { availableValues: roles },
       },
       actions: {
-        list: { isAccessible: adminOnly },
-        search: { isAccessible: adminOnly },
-        show: { isAccessible: adminOnly },
-        delete: OFF,
-        bulkDelete: OFF,
-        new: OFF,
+        // Edit is replaced below by the service's own update (validated, sessions kept).
+        ...readOnlyActions(adminOnly),
         newUser: {
           actionType: 'resource',
           icon: 'Plus',

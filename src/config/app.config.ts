@@ -1,7 +1,7 @@
 import { registerAs } from '@nestjs/config';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUrl, Matches } from 'class-validator';
 import { resolve } from 'node:path';
-import { toList, validateEnv } from './validate-env';
+import { OptionalInt, toList, validateEnv } from './validate-env';
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -11,10 +11,7 @@ class AppEnv {
   @IsIn(NODE_ENVS)
   NODE_ENV?: (typeof NODE_ENVS)[number];
 
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @OptionalInt({ min: 0, max: 65535 })
   PORT?: number;
 
   @IsOptional()
@@ -37,16 +34,10 @@ class AppEnv {
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'BODY_LIMIT must look like 100kb or 1mb' })
   BODY_LIMIT?: string;
 
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(600_000)
+  @OptionalInt({ min: 0, max: 600_000 })
   SHUTDOWN_GRACE_MS?: number;
 
-  @IsOptional()
-  @IsInt()
-  @Min(1_000)
-  @Max(600_000)
+  @OptionalInt({ min: 1_000, max: 600_000 })
   HTTP_KEEP_ALIVE_TIMEOUT_MS?: number;
 
   @IsOptional()

@@ -1,12 +1,10 @@
 import { registerAs } from '@nestjs/config';
-import { IsEmail, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
-import { validateEnv } from './validate-env';
+import { IsEmail, IsInt, IsOptional, IsString, Min, MinLength } from 'class-validator';
+import { USER_RULES } from '../users/users.rules';
+import { OptionalInt, validateEnv } from './validate-env';
 
 class AuthEnv {
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(24 * 90)
+  @OptionalInt({ min: 1, max: 24 * 90 })
   SESSION_TTL_HOURS?: number;
 
   @IsOptional()
@@ -15,7 +13,7 @@ class AuthEnv {
 
   @IsOptional()
   @IsString()
-  @MinLength(12)
+  @MinLength(USER_RULES.password.minLength)
   ADMIN_PASSWORD?: string;
 
   @IsOptional()

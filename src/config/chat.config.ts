@@ -1,46 +1,31 @@
 import { registerAs } from '@nestjs/config';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { validateEnv } from './validate-env';
+import { IsIn, IsOptional } from 'class-validator';
+import { CHAT_RULES } from '../chat/chat.rules';
+import { OptionalInt, validateEnv } from './validate-env';
+
+const E = CHAT_RULES.env;
 
 class ChatEnv {
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'CHAT_MOCK_MODE must be true or false' })
   CHAT_MOCK_MODE?: string;
 
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
+  @OptionalInt(E.messageLimit)
   CHAT_MESSAGE_LIMIT?: number;
 
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
+  @OptionalInt(E.readLimit)
   CHAT_READ_LIMIT?: number;
 
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
+  @OptionalInt(E.createSessionLimit)
   CHAT_CREATE_SESSION_LIMIT?: number;
 
-  @IsOptional()
-  @IsInt()
-  @Min(1_000)
-  @Max(3_600_000)
+  @OptionalInt(E.rateWindowMs)
   CHAT_RATE_WINDOW_MS?: number;
 
-  @IsOptional()
-  @IsInt()
-  @Min(100)
-  @Max(120_000)
+  @OptionalInt(E.sseHeartbeatMs)
   CHAT_SSE_HEARTBEAT_MS?: number;
 
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(100)
+  @OptionalInt(E.contextMessages)
   CHAT_CONTEXT_MESSAGES?: number;
 }
 
@@ -65,11 +50,11 @@ export const chatConfig = registerAs('chat', (): ChatConfig => {
   const v = validateEnv(ChatEnv);
   return {
     mockMode: v.CHAT_MOCK_MODE === 'true',
-    messageLimit: v.CHAT_MESSAGE_LIMIT ?? 10,
-    readLimit: v.CHAT_READ_LIMIT ?? 100,
-    createSessionLimit: v.CHAT_CREATE_SESSION_LIMIT ?? 20,
-    rateWindowMs: v.CHAT_RATE_WINDOW_MS ?? 60_000,
-    sseHeartbeatMs: v.CHAT_SSE_HEARTBEAT_MS ?? 15_000,
-    contextMessages: v.CHAT_CONTEXT_MESSAGES ?? 20,
+    messageLimit: v.CHAT_MESSAGE_LIMIT ?? E.messageLimit.default,
+    readLimit: v.CHAT_READ_LIMIT ?? E.readLimit.default,
+    createSessionLimit: v.CHAT_CREATE_SESSION_LIMIT ?? E.createSessionLimit.default,
+    rateWindowMs: v.CHAT_RATE_WINDOW_MS ?? E.rateWindowMs.default,
+    sseHeartbeatMs: v.CHAT_SSE_HEARTBEAT_MS ?? E.sseHeartbeatMs.default,
+    contextMessages: v.CHAT_CONTEXT_MESSAGES ?? E.contextMessages.default,
   };
 });

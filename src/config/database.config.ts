@@ -1,8 +1,8 @@
 import { registerAs } from '@nestjs/config';
-import { IsBooleanString, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBooleanString, IsOptional, IsString, Matches } from 'class-validator';
 import { join } from 'node:path';
 import { loadAppConfig } from './app.config';
-import { validateEnv } from './validate-env';
+import { OptionalInt, validateEnv } from './validate-env';
 
 class DatabaseEnv {
   @IsOptional()
@@ -11,10 +11,7 @@ class DatabaseEnv {
   })
   DATABASE_URL?: string;
 
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @OptionalInt({ min: 1, max: 200 })
   DATABASE_POOL_SIZE?: number;
 
   @IsOptional()

@@ -1,28 +1,22 @@
 import { registerAs } from '@nestjs/config';
-import { IsInt, IsOptional, IsUrl, Max, Min } from 'class-validator';
-import { validateEnv } from './validate-env';
+import { IsOptional, IsUrl } from 'class-validator';
+import { FEEDBACK_RULES } from '../feedback/feedback.rules';
+import { OptionalInt, validateEnv } from './validate-env';
+
+const E = FEEDBACK_RULES.env;
 
 class FeedbackEnv {
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   FEEDBACK_WEBHOOK_URL?: string;
 
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(10_000)
+  @OptionalInt(E.maxPerIpPerHour)
   FEEDBACK_MAX_PER_IP_PER_HOUR?: number;
 
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(20)
+  @OptionalInt(E.webhookMaxAttempts)
   FEEDBACK_WEBHOOK_MAX_ATTEMPTS?: number;
 
-  @IsOptional()
-  @IsInt()
-  @Min(10)
-  @Max(600_000)
+  @OptionalInt(E.webhookRetryMs)
   FEEDBACK_WEBHOOK_RETRY_MS?: number;
 }
 
@@ -40,8 +34,8 @@ export const feedbackConfig = registerAs('feedback', (): FeedbackConfig => {
   const v = validateEnv(FeedbackEnv);
   return {
     webhookUrl: v.FEEDBACK_WEBHOOK_URL ?? null,
-    maxPerIpPerHour: v.FEEDBACK_MAX_PER_IP_PER_HOUR ?? 20,
-    webhookMaxAttempts: v.FEEDBACK_WEBHOOK_MAX_ATTEMPTS ?? 5,
-    webhookRetryMs: v.FEEDBACK_WEBHOOK_RETRY_MS ?? 2_000,
+    maxPerIpPerHour: v.FEEDBACK_MAX_PER_IP_PER_HOUR ?? E.maxPerIpPerHour.default,
+    webhookMaxAttempts: v.FEEDBACK_WEBHOOK_MAX_ATTEMPTS ?? E.webhookMaxAttempts.default,
+    webhookRetryMs: v.FEEDBACK_WEBHOOK_RETRY_MS ?? E.webhookRetryMs.default,
   };
 });

@@ -1,7 +1,7 @@
 import { registerAs } from '@nestjs/config';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsOptional, Matches } from 'class-validator';
 import { GPT_KEY_RULES } from '../gpt-keys/gpt-keys.rules';
-import { validateEnv } from './validate-env';
+import { OptionalInt, validateEnv } from './validate-env';
 
 const { env, rateLimitPerHour } = GPT_KEY_RULES;
 
@@ -12,22 +12,13 @@ class GptEnv {
   })
   GPT_KEY_PREFIX?: string;
 
-  @IsOptional()
-  @IsInt()
-  @Min(rateLimitPerHour.min)
-  @Max(rateLimitPerHour.max)
+  @OptionalInt(rateLimitPerHour)
   GPT_DEFAULT_RATE_LIMIT?: number;
 
-  @IsOptional()
-  @IsInt()
-  @Min(env.keyCacheTtlMs.min)
-  @Max(env.keyCacheTtlMs.max)
+  @OptionalInt(env.keyCacheTtlMs)
   GPT_KEY_CACHE_TTL_MS?: number;
 
-  @IsOptional()
-  @IsInt()
-  @Min(env.usageFlushMs.min)
-  @Max(env.usageFlushMs.max)
+  @OptionalInt(env.usageFlushMs)
   GPT_USAGE_FLUSH_MS?: number;
 }
 

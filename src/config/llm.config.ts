@@ -1,6 +1,6 @@
 import { registerAs } from '@nestjs/config';
-import { IsInt, IsJSON, IsOptional, IsString, IsUrl, Max, MaxLength, Min } from 'class-validator';
-import { validateEnv } from './validate-env';
+import { IsJSON, IsOptional, IsString, IsUrl, MaxLength } from 'class-validator';
+import { OptionalInt, validateEnv } from './validate-env';
 
 const url = (name: string) =>
   IsUrl(
@@ -25,22 +25,13 @@ class LlmEnv {
   @url('GROQ_BASE_URL')
   GROQ_BASE_URL?: string;
 
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(600_000)
+  @OptionalInt({ min: 1, max: 600_000 })
   LLM_TIMEOUT_MS?: number;
 
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(10)
+  @OptionalInt({ min: 0, max: 10 })
   LLM_MAX_RETRIES?: number;
 
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(10_000)
+  @OptionalInt({ min: 0, max: 10_000 })
   LLM_RETRY_BASE_DELAY_MS?: number;
 
   @IsOptional()

@@ -1,22 +1,16 @@
 import { registerAs } from '@nestjs/config';
-import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-import { toList, validateEnv } from './validate-env';
+import { IsOptional, IsString } from 'class-validator';
+import { OptionalInt, toList, validateEnv } from './validate-env';
 
 class McpEnv {
   @IsOptional()
   @IsString()
   MCP_ALLOWED_ORIGINS?: string;
 
-  @IsOptional()
-  @IsInt()
-  @Min(1_024)
-  @Max(10_485_760)
+  @OptionalInt({ min: 1_024, max: 10_485_760 })
   MCP_MAX_BODY_BYTES?: number;
 
-  @IsOptional()
-  @IsInt()
-  @Min(1_000)
-  @Max(1_000_000)
+  @OptionalInt({ min: 1_000, max: 1_000_000 })
   MCP_MAX_RESULT_CHARS?: number;
 }
 

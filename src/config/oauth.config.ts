@@ -1,24 +1,14 @@
 import { registerAs } from '@nestjs/config';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { validateEnv } from './validate-env';
+import { OptionalInt, validateEnv } from './validate-env';
 
 class OAuthEnv {
-  @IsOptional()
-  @IsInt()
-  @Min(60)
-  @Max(86_400)
+  @OptionalInt({ min: 60, max: 86_400 })
   OAUTH_ACCESS_TOKEN_TTL_SECONDS?: number;
 
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(365)
+  @OptionalInt({ min: 1, max: 365 })
   OAUTH_REFRESH_TOKEN_TTL_DAYS?: number;
 
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
+  @OptionalInt({ min: 1, max: 1_000_000 })
   OAUTH_RATE_LIMIT_PER_HOUR?: number;
 }
 

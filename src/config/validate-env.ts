@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
-import { validateSync, ValidationError } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { IsInt, IsOptional, Max, Min, validateSync, ValidationError } from 'class-validator';
 
 type ClassType<T> = new () => T;
 
@@ -38,3 +39,7 @@ export const toList = (value: string | undefined): string[] =>
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+
+/** An optional whole-number variable within [min, max] (the bounds name it in the error). */
+export const OptionalInt = (bounds: { min: number; max: number }): PropertyDecorator =>
+  applyDecorators(IsOptional(), IsInt(), Min(bounds.min), Max(bounds.max));

@@ -71,6 +71,16 @@ export class FakeLlmProviders {
     };
   }
 
+  /** The app's environment for these providers, with short timeouts and retries for tests. */
+  appEnv(): Record<string, string> {
+    return {
+      ...this.env(),
+      LLM_TIMEOUT_MS: '1500',
+      LLM_MAX_RETRIES: '2',
+      LLM_RETRY_BASE_DELAY_MS: '20',
+    };
+  }
+
   fail(provider: FakeProvider, ...failures: FakeFailure[]) {
     this.failures.set(provider, [...(this.failures.get(provider) ?? []), ...failures]);
   }

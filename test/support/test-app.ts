@@ -7,6 +7,8 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { PasserelleExpressAdapter } from '../../src/common/http/express-adapter';
 import { configureApp } from '../../src/configure-app';
+import { validateInput } from '../../src/common/http/validate-input';
+import { CreateGptKeyDto } from '../../src/gpt-keys/dto/gpt-key.dto';
 import { GptKeysService } from '../../src/gpt-keys/gpt-keys.service';
 import type { UserRole } from '../../src/common/auth/roles';
 import { UsersService } from '../../src/users/users.service';
@@ -99,6 +101,13 @@ function applyEnv(env: Record<string, string>) {
 }
 
 /** A user of that role and a session token for it. */
+/** One signed-in person per role given, in order (e.g. two users and an admin). */
+export async function loginAll(t: TestApp, roles: UserRole[]) {
+  const people: Awaited<ReturnType<typeof loginAs>>[] = [];
+  for (const role of roles) people.push(await loginAs(t, role));
+  return people;
+}
+
 export async function loginAs(
   t: TestApp,
   role: UserRole,
@@ -125,7 +134,9 @@ export async function createGptKey(
   t: TestApp,
   input: Partial<Parameters<GptKeysService['create']>[0]> = {},
 ) {
-  return t.get(GptKeysService).create({ name: 'Test GPT', ...input });
+  // The same contract as the API and the CLI: the service takes validated input only.
+  const dto = await validateInput(CreateGptKeyDto, { name: 'Test GPT', ...input });
+  return t.get(GptKeysService).create(dto);
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

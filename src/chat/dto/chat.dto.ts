@@ -4,7 +4,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
 import { PlainText } from '../../common/http/plain-text.decorator';
 import { CHAT_RULES } from '../chat.rules';
-import { MaxTextLength } from './max-text-length.validator';
+import { MaxTextLength } from '../../common/http/max-text-length.validator';
 
 const MAX = CHAT_RULES.messageMaxLength;
 

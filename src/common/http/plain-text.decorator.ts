@@ -1,4 +1,6 @@
+import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
+import { IsString, MaxLength, MinLength } from 'class-validator';
 import { toPlainText } from '../plain-text';
 
 /**
@@ -12,3 +14,10 @@ export const PlainText = () =>
     if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? toPlainText(v) : v));
     return value;
   });
+
+/**
+ * A text field as every DTO declares it: cleaned by `@PlainText()`, then a string of
+ * `minLength` (default 1, so markup alone is refused) to `maxLength` characters.
+ */
+export const TextField = (o: { maxLength: number; minLength?: number }) =>
+  applyDecorators(PlainText(), IsString(), MinLength(o.minLength ?? 1), MaxLength(o.maxLength));

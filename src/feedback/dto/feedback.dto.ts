@@ -11,7 +11,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { MaxTextLength } from '../../chat/dto/max-text-length.validator';
+import { MaxTextLength } from '../../common/http/max-text-length.validator';
 import { PlainText } from '../../common/http/plain-text.decorator';
 import { FEEDBACK_RULES as RULES } from '../feedback.rules';
 import {

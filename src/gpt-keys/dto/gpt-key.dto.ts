@@ -5,15 +5,12 @@ import {
   IsDate,
   IsInt,
   IsOptional,
-  IsString,
   Max,
-  MaxLength,
   Min,
   MinDate,
-  MinLength,
   ValidateIf,
 } from 'class-validator';
-import { PlainText } from '../../common/http/plain-text.decorator';
+import { TextField } from '../../common/http/plain-text.decorator';
 import { GptApiKeyEntity, type GptKeyStatus } from '../entities/gpt-api-key.entity';
 import { GptKeyFormat } from '../gpt-key-format';
 import { GPT_KEY_RULES } from '../gpt-keys.rules';
@@ -28,10 +25,7 @@ export class CreateGptKeyDto {
     maxLength: NAME.maxLength,
     description: 'Plain text: markup is removed',
   })
-  @PlainText()
-  @IsString()
-  @MinLength(NAME.minLength)
-  @MaxLength(NAME.maxLength)
+  @TextField({ minLength: NAME.minLength, maxLength: NAME.maxLength })
   name: string;
 
   @ApiPropertyOptional({
@@ -67,10 +61,7 @@ export class UpdateGptKeyDto {
     description: 'Plain text: markup is removed',
   })
   @IsOptional()
-  @PlainText()
-  @IsString()
-  @MinLength(NAME.minLength)
-  @MaxLength(NAME.maxLength)
+  @TextField({ minLength: NAME.minLength, maxLength: NAME.maxLength })
   name?: string;
 
   @ApiPropertyOptional({ example: 500, minimum: RATE.min, maximum: RATE.max })

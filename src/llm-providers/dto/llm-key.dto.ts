@@ -2,7 +2,6 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsBoolean,
   IsIn,
-  IsNotEmpty,
   IsNumber,
   IsObject,
   IsOptional,
@@ -13,12 +12,11 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import { PlainText } from '../../common/http/plain-text.decorator';
+import { TextField } from '../../common/http/plain-text.decorator';
 import { LLM_PROVIDERS, LlmApiKeyEntity, type LlmProvider } from '../entities/llm-api-key.entity';
 import { LLM_RULES } from '../llm-providers.rules';
 
 const RULES = LLM_RULES.key;
-const NOT_ONLY_MARKUP = '$property must contain text, not only markup';
 
 export class CreateLlmKeyDto {
   @ApiProperty({ enum: LLM_PROVIDERS, example: 'openai' })
@@ -31,10 +29,7 @@ export class CreateLlmKeyDto {
     maxLength: RULES.nameMaxLength,
     description: 'Plain text: markup is removed',
   })
-  @PlainText()
-  @IsString()
-  @IsNotEmpty({ message: NOT_ONLY_MARKUP })
-  @MaxLength(RULES.nameMaxLength)
+  @TextField({ maxLength: RULES.nameMaxLength })
   name: string;
 
   @ApiProperty({
@@ -76,10 +71,7 @@ export class CreateLlmKeyDto {
 export class UpdateLlmKeyDto {
   @ApiPropertyOptional({ example: 'Renamed key', minLength: 1, maxLength: RULES.nameMaxLength })
   @IsOptional()
-  @PlainText()
-  @IsString()
-  @IsNotEmpty({ message: NOT_ONLY_MARKUP })
-  @MaxLength(RULES.nameMaxLength)
+  @TextField({ maxLength: RULES.nameMaxLength })
   name?: string;
 
   @ApiPropertyOptional({ example: 'sk-proj-…', description: 'Replace the stored key' })

@@ -1,19 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import { PlainText } from '../../common/http/plain-text.decorator';
+import { IsOptional } from 'class-validator';
+import { TextField } from '../../common/http/plain-text.decorator';
 import { LlmPromptTemplateEntity } from '../entities/llm-prompt-template.entity';
 import { LLM_RULES } from '../llm-providers.rules';
 import { placeholders } from './template-render';
 
 const RULES = LLM_RULES.template;
-const NOT_ONLY_MARKUP = '$property must contain text, not only markup';
 
 export class CreateTemplateDto {
   @ApiProperty({ example: 'Résumé de devis', maxLength: RULES.nameMaxLength })
-  @PlainText()
-  @IsString()
-  @IsNotEmpty({ message: NOT_ONLY_MARKUP })
-  @MaxLength(RULES.nameMaxLength)
+  @TextField({ maxLength: RULES.nameMaxLength })
   name: string;
 
   @ApiPropertyOptional({
@@ -21,44 +17,31 @@ export class CreateTemplateDto {
     maxLength: RULES.descriptionMaxLength,
   })
   @IsOptional()
-  @PlainText()
-  @IsString()
-  @MaxLength(RULES.descriptionMaxLength)
+  @TextField({ minLength: 0, maxLength: RULES.descriptionMaxLength })
   description?: string;
 
   @ApiProperty({
     example: 'Résume le devis {{reference}} pour {{client}} en 3 phrases.',
     maxLength: RULES.contentMaxLength,
   })
-  @PlainText()
-  @IsString()
-  @IsNotEmpty({ message: NOT_ONLY_MARKUP })
-  @MaxLength(RULES.contentMaxLength)
+  @TextField({ maxLength: RULES.contentMaxLength })
   content: string;
 }
 
 export class UpdateTemplateDto {
   @ApiPropertyOptional({ maxLength: RULES.nameMaxLength })
   @IsOptional()
-  @PlainText()
-  @IsString()
-  @IsNotEmpty({ message: NOT_ONLY_MARKUP })
-  @MaxLength(RULES.nameMaxLength)
+  @TextField({ maxLength: RULES.nameMaxLength })
   name?: string;
 
   @ApiPropertyOptional({ maxLength: RULES.descriptionMaxLength })
   @IsOptional()
-  @PlainText()
-  @IsString()
-  @MaxLength(RULES.descriptionMaxLength)
+  @TextField({ minLength: 0, maxLength: RULES.descriptionMaxLength })
   description?: string;
 
   @ApiPropertyOptional({ maxLength: RULES.contentMaxLength })
   @IsOptional()
-  @PlainText()
-  @IsString()
-  @IsNotEmpty({ message: NOT_ONLY_MARKUP })
-  @MaxLength(RULES.contentMaxLength)
+  @TextField({ maxLength: RULES.contentMaxLength })
   content?: string;
 }
 

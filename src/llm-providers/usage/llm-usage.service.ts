@@ -45,18 +45,8 @@ export class LlmUsageService {
   }
 }
 
-function toBucket(r: UsageAggregate): UsageBucketDto {
-  return {
-    group: r.group,
-    calls: r.calls,
-    errors: r.errors,
-    rateLimited: r.rateLimited,
-    promptTokens: r.promptTokens,
-    completionTokens: r.completionTokens,
-    totalTokens: r.totalTokens,
-    costUsd: r.costMicroUsd / 1e6,
-    averageLatencyMs: r.averageLatencyMs,
-  };
+function toBucket({ failed: _failed, costMicroUsd, ...counts }: UsageAggregate): UsageBucketDto {
+  return { ...counts, costUsd: costMicroUsd / 1e6 };
 }
 
 function sum(buckets: UsageBucketDto[]): UsageBucketDto {

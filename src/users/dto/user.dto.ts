@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsBoolean,
@@ -9,16 +10,29 @@ import {
   MinLength,
 } from 'class-validator';
 import { USER_ROLES, type UserRole } from '../../common/auth/roles';
-import { PlainText } from '../../common/http/plain-text.decorator';
+import { PlainText, TextField } from '../../common/http/plain-text.decorator';
 import { USER_RULES } from '../users.rules';
 
 const { email: EMAIL, name: NAME, password: PASSWORD } = USER_RULES;
 
-/** `password must be at least 12 characters`, the same wherever a password is set. */
-const passwordLength = () =>
-  MinLength(PASSWORD.minLength, {
-    message: '$property must be at least $constraint1 characters',
-  });
+/**
+ * An optional new password (omitted: one is generated), with the same message wherever a
+ * password is set: `password must be at least 12 characters`.
+ */
+const OptionalPassword = () =>
+  applyDecorators(
+    ApiPropertyOptional({
+      minLength: PASSWORD.minLength,
+      maxLength: PASSWORD.maxLength,
+      description: 'Omitted: a strong password is generated and returned once',
+    }),
+    IsOptional(),
+    IsString(),
+    MinLength(PASSWORD.minLength, {
+      message: '$property must be at least $constraint1 characters',
+    }),
+    MaxLength(PASSWORD.maxLength),
+  );
 
 export class CreateUserDto {
   @ApiProperty({ example: 'marie.dupont@example.fr', maxLength: EMAIL.maxLength })
@@ -33,24 +47,14 @@ export class CreateUserDto {
     description: 'Omitted or empty: the part of the email before @',
   })
   @IsOptional()
-  @PlainText()
-  @IsString()
-  @MaxLength(NAME.maxLength)
+  @TextField({ minLength: 0, maxLength: NAME.maxLength })
   name?: string;
 
   @ApiProperty({ enum: USER_ROLES, example: 'staff' })
   @IsIn(USER_ROLES)
   role: UserRole;
 
-  @ApiPropertyOptional({
-    minLength: PASSWORD.minLength,
-    maxLength: PASSWORD.maxLength,
-    description: 'Omitted: a strong password is generated and returned once',
-  })
-  @IsOptional()
-  @IsString()
-  @passwordLength()
-  @MaxLength(PASSWORD.maxLength)
+  @OptionalPassword()
   password?: string;
 }
 
@@ -58,10 +62,7 @@ export class CreateUserDto {
 export class UpdateUserDto {
   @ApiPropertyOptional({ minLength: NAME.minLength, maxLength: NAME.maxLength })
   @IsOptional()
-  @PlainText()
-  @IsString()
-  @MinLength(NAME.minLength)
-  @MaxLength(NAME.maxLength)
+  @TextField({ minLength: NAME.minLength, maxLength: NAME.maxLength })
   name?: string;
 
   @ApiPropertyOptional({ enum: USER_ROLES })
@@ -76,14 +77,6 @@ export class UpdateUserDto {
 }
 
 export class ResetPasswordDto {
-  @ApiPropertyOptional({
-    minLength: PASSWORD.minLength,
-    maxLength: PASSWORD.maxLength,
-    description: 'Omitted: a strong password is generated and returned once',
-  })
-  @IsOptional()
-  @IsString()
-  @passwordLength()
-  @MaxLength(PASSWORD.maxLength)
+  @OptionalPassword()
   password?: string;
 }

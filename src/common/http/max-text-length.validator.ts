@@ -1,5 +1,5 @@
 import { buildMessage, ValidateBy, type ValidationOptions } from 'class-validator';
-import { textLength } from '../../common/plain-text';
+import { textLength } from '../plain-text';
 
 /**
  * At most `max` characters as a person counts them (code points, see `textLength`), unlike
