@@ -3,7 +3,8 @@ import { SecretBox } from '../src/llm-providers/secret-box';
 import { runCli } from './support/spawn';
 import {
   bearer,
-  loginAll, loginAs,
+  loginAll,
+  loginAs,
   query,
   startTestApp,
   TEST_ENCRYPTION_KEY,
