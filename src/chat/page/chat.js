@@ -61,6 +61,9 @@
       this.status = status;
       this.code = body && body.code;
       this.retryAfter = retryAfter;
+      // A refused field says what is wrong with it ("message is empty once markup … removed").
+      const detail = body && Array.isArray(body.details) && body.details[0];
+      this.problem = detail && Array.isArray(detail.messages) ? detail.messages[0] : undefined;
     }
   }
 
@@ -146,7 +149,7 @@
       if (err.status === 429) {
         return `You are sending messages too quickly. Please wait ${err.retryAfter || 'a few'} s and try again.`;
       }
-      if (err.status === 400) return err.message;
+      if (err.status === 400) return err.problem || err.message;
       if (err.status >= 500) return 'The server had a problem. Please try again in a moment.';
       return err.message;
     }
