@@ -9,6 +9,7 @@ import { GptKeyUsageDaily1764374400000 } from './1764374400000-GptKeyUsageDaily'
 import { AssistantToolCalls1764460800000 } from './1764460800000-AssistantToolCalls';
 import { OAuth1764547200000 } from './1764547200000-OAuth';
 import { OAuthAdminViews1764633600000 } from './1764633600000-OAuthAdminViews';
+import { Timesheets1764720000000 } from './1764720000000-Timesheets';
 import { SearchAndForeignKeyIndexes1764806400000 } from './1764806400000-SearchAndForeignKeyIndexes';
 
 /** Applied in this order; add each new migration class here. */
@@ -24,5 +25,6 @@ export const migrations = [
   AssistantToolCalls1764460800000,
   OAuth1764547200000,
   OAuthAdminViews1764633600000,
+  Timesheets1764720000000,
   SearchAndForeignKeyIndexes1764806400000,
 ];

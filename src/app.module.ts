@@ -15,6 +15,7 @@ import { allConfigs } from './config';
 import { DatabaseModule } from './database/database.module';
 import { DevisModule } from './devis/devis.module';
 import { FeedbackModule } from './feedback/feedback.module';
+import { TimesheetsModule } from './timesheets/timesheets.module';
 import { GptAnalysesModule } from './gpt-analyses/gpt-analyses.module';
 import { GptKeysModule } from './gpt-keys/gpt-keys.module';
 import { GptSchemaModule } from './gpt-schema/gpt-schema.module';
@@ -53,6 +54,7 @@ import { UsersModule } from './users/users.module';
     LlmUsageModule,
     LlmTemplatesModule,
     FeedbackModule,
+    TimesheetsModule,
     AdminPanelModule.forRootAsync(),
   ],
 })

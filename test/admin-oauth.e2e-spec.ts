@@ -182,7 +182,12 @@ describe('Back-office: OAuth clients and grants', () => {
       });
       expect(Date.parse(grant.params.expiresAt)).toBeGreaterThan(Date.now());
       const [bobs] = await grantsOf(bob.email);
-      expect(bobs.params.scopes.split(' ').sort()).toEqual(['analyses:write', 'quotes:read']);
+      expect(bobs.params.scopes.split(' ').sort()).toEqual([
+        'analyses:write',
+        'quotes:read',
+        'timesheets:read',
+        'timesheets:write',
+      ]);
       const client = records(
         await get(
           admin,

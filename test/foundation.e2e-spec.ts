@@ -132,6 +132,8 @@ describe('Foundation: errors, health, docs, HTTP hardening', () => {
     expect(doc.components.securitySchemes.oauth2.flows.authorizationCode.scopes).toEqual({
       'quotes:read': expect.any(String),
       'analyses:write': expect.any(String),
+      'timesheets:read': expect.any(String),
+      'timesheets:write': expect.any(String),
     });
     for (const path of [
       '/health/live',

@@ -293,7 +293,7 @@ describe('MCP server (/mcp) with the official client', () => {
       const none = await fetch(`${t.url}/mcp`, { method: 'POST', body: ping });
       expect(none.status).toBe(401);
       expect(none.headers.get('www-authenticate')).toBe(
-        `Bearer resource_metadata="http://localhost:3000/.well-known/oauth-protected-resource/mcp", scope="quotes:read analyses:write"`,
+        `Bearer resource_metadata="http://localhost:3000/.well-known/oauth-protected-resource/mcp", scope="quotes:read analyses:write timesheets:read timesheets:write"`,
       );
       expect(await none.json()).toMatchObject({ statusCode: 401, code: 'AUTH_REQUIRED' });
       const wrong = await post(ping, bearer(mistype(gptKey)));

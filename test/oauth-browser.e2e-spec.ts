@@ -27,10 +27,20 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 const SCREENSHOTS = join(__dirname, '..', 'artifacts', 'screenshots');
 const TOOLS = [
   'createAnalysis',
+  'createTimeEntry',
+  'deleteTimeEntry',
   'findDevisByReference',
   'getConnectionStatus',
   'getDevis',
+  'listActivities',
+  'listCustomers',
   'listDevisAnalyses',
+  'listKinds',
+  'listMyTimeEntries',
+  'listPhases',
+  'listProjects',
+  'mySummary',
+  'updateTimeEntry',
 ];
 
 /**
@@ -257,7 +267,9 @@ describe('OAuth with the official client, the consent given in Chromium', () => 
       });
       // The scopes of the 401 challenge, plus offline_access (the SDK asks for it when the
       // server lists it and the client registered the refresh_token grant).
-      expect(params.scope).toBe('quotes:read analyses:write offline_access');
+      expect(params.scope).toBe(
+        'quotes:read analyses:write timesheets:read timesheets:write offline_access',
+      );
       expect(provider.verifier).toMatch(/^[\w.~-]{43,128}$/);
       expect(provider.current).toBeUndefined();
     });
@@ -290,7 +302,7 @@ describe('OAuth with the official client, the consent given in Chromium', () => 
       expect(await page.textContent('main')).toContain(alice.email);
       expect(
         await page.$$eval('li[data-scope]', (items) => items.map((li) => li.dataset.scope)),
-      ).toEqual(['quotes:read', 'analyses:write']);
+      ).toEqual(['quotes:read', 'analyses:write', 'timesheets:read', 'timesheets:write']);
       await page.screenshot({ path: join(SCREENSHOTS, 'oauth-consent-fr.png'), fullPage: true });
 
       callback = await clickToRedirect(page, 'Autoriser');
@@ -316,7 +328,7 @@ describe('OAuth with the official client, the consent given in Chromium', () => 
         access_token: expect.any(String),
         refresh_token: expect.any(String),
         // offline_access (added by the SDK) is an OpenID scope: without openid it is dropped.
-        scope: 'quotes:read analyses:write',
+        scope: 'quotes:read analyses:write timesheets:read timesheets:write',
         issuer: base,
       });
       expect(provider.current!.expires_in).toBeGreaterThan(0);

@@ -77,7 +77,7 @@ describe('OAuth 2.1 for the MCP server', () => {
       expect(meta).toMatchObject({
         resource: `${base}/mcp`,
         authorization_servers: [base],
-        scopes_supported: ['quotes:read', 'analyses:write'],
+        scopes_supported: ['quotes:read', 'analyses:write', 'timesheets:read', 'timesheets:write'],
         bearer_methods_supported: ['header'],
       });
       const root = (await (
@@ -261,7 +261,12 @@ describe('OAuth 2.1 for the MCP server', () => {
 
     it('gives the default scopes to a client that sends none (ChatGPT on reconnect)', async () => {
       const { tokens } = await signIn(base, bob);
-      expect(tokens.scope.split(' ').sort()).toEqual(['analyses:write', 'quotes:read']);
+      expect(tokens.scope.split(' ').sort()).toEqual([
+        'analyses:write',
+        'quotes:read',
+        'timesheets:read',
+        'timesheets:write',
+      ]);
     });
   });
 

@@ -1,9 +1,10 @@
 import type { AuthenticatedUser } from '../../src/common/auth/principal';
 import { DomainException } from '../../src/common/errors/domain.exception';
+import { validateInput } from '../../src/common/http/validate-input';
+import { CreateLlmKeyDto, TestLlmKeyDto } from '../../src/llm-providers/dto/llm-key.dto';
 import {
   LLM_PROVIDERS,
   LlmApiKeyEntity,
-  type LlmProvider,
 } from '../../src/llm-providers/entities/llm-api-key.entity';
 import {
   LLM_CALL_STATUSES,
@@ -218,16 +219,13 @@ export function llmKeysResource(
               if (!user) throw new DomainException('NOT_FOUND', `No active user ${ownerEmail}`);
               owner = principal(user);
             }
-            const name = text(p, 'name') ?? '';
-            if (name.length < 1 || name.length > 100) {
-              throw new DomainException('VALIDATION_FAILED', 'Name must be 1 to 100 characters');
-            }
-            const key = await llmKeys.create(owner, {
-              provider: (text(p, 'provider') ?? '') as LlmProvider,
-              name,
+            const dto = await validateInput(CreateLlmKeyDto, {
+              provider: text(p, 'provider') ?? '',
+              name: text(p, 'name') ?? '',
               apiKey: text(p, 'apiKey') ?? '',
               isDefault: bool(p, 'isDefault') || undefined,
             });
+            const key = await llmKeys.create(owner, dto);
             return {
               record: await reloaded(context, key.id),
               redirectUrl: showUrl(context, key.id),
@@ -247,10 +245,10 @@ export function llmKeysResource(
             fields: [{ name: 'model', label: 'Model (empty: the default)', type: 'text' }],
           },
           handler: recordAction(async (record, request, context) => {
-            const model = text(request.payload, 'model');
-            const report = await tester().test(actingAdmin(context), String(record.id()), {
-              model: model ? model : undefined,
+            const dto = await validateInput(TestLlmKeyDto, {
+              model: text(request.payload, 'model') || undefined,
             });
+            const report = await tester().test(actingAdmin(context), String(record.id()), dto);
             const message = report.ok
               ? `${report.provider} accepted the key: ${report.model} answered in ${report.latencyMs} ms`
               : `${report.provider} test failed (${report.error?.code}): ${report.error?.message}`;

@@ -21,6 +21,7 @@ import {
   OAuthClientViewEntity,
   OAuthGrantViewEntity,
 } from '../oauth/entities/oauth-admin-views.entity';
+import { TIMESHEET_ENTITIES } from '../timesheets/entities';
 import { UserEntity } from '../users/entities/user.entity';
 
 /** Every entity, listed explicitly (no globs: the same list works from src and dist). */
@@ -45,4 +46,5 @@ export const entities = [
   AssistantToolCallEntity,
   OAuthClientViewEntity,
   OAuthGrantViewEntity,
+  ...TIMESHEET_ENTITIES,
 ];

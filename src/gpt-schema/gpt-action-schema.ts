@@ -1,6 +1,6 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { GPT_KEY_SECURITY } from '../common/auth/auth.decorator';
-import { GPT_ACTION_EXTENSION } from './gpt-action.decorator';
+import { GPT_ACTION_EXTENSION, PERSON_ACTION_EXTENSION } from './gpt-action.decorator';
 
 type Json = Record<string, unknown>;
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
@@ -10,7 +10,7 @@ export const ACTION_LIMITS = { summary: 300, description: 300, parameterDescript
 
 /**
  * The ChatGPT Action schema: the operations marked @GptAction() taken from the same document
- * as /docs, as OpenAPI 3.1.0 (3.0-style `nullable` rewritten), one server (APP_URL), the GPT
+ * as /docs (but `person` ones: a GPT key acts for no person), as OpenAPI 3.1.0 (3.0-style `nullable` rewritten), one server (APP_URL), the GPT
  * key as the global Bearer scheme, and only the component schemas those operations use.
  * Throws if an operation breaks a limit ChatGPT enforces, so a bad schema never ships.
  */
@@ -19,7 +19,7 @@ export function buildGptActionSchema(full: OpenAPIObject, appUrl: string): Json 
   for (const [path, item] of Object.entries(full.paths)) {
     for (const method of METHODS) {
       const op = (item as Json)[method] as Json | undefined;
-      if (!op?.[GPT_ACTION_EXTENSION]) continue;
+      if (!op?.[GPT_ACTION_EXTENSION] || op[PERSON_ACTION_EXTENSION]) continue;
       const { [GPT_ACTION_EXTENSION]: _marker, security: _security, tags: _tags, ...rest } = op;
       paths[path] = { ...(paths[path] ?? {}), [method]: rest };
     }
@@ -82,11 +82,8 @@ export function toOpenApi31(node: unknown): unknown {
   const nullable = out.nullable === true;
   delete out.nullable;
   if (!nullable) return out;
-  if (typeof out.type === 'string') {
-    out.type = [out.type, 'null'];
-    if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
-    return out;
-  }
+  // A nullable nested DTO: Swagger writes `type: object, allOf: [$ref]`, where a type array
+  // would still make null fail the referenced schema.
   const single = out.$ref
     ? { $ref: out.$ref }
     : Array.isArray(out.allOf) && out.allOf.length === 1
@@ -95,7 +92,13 @@ export function toOpenApi31(node: unknown): unknown {
   if (single) {
     delete out.$ref;
     delete out.allOf;
+    delete out.type; // the referenced schema has it
     return { ...out, anyOf: [single, { type: 'null' }] };
+  }
+  if (typeof out.type === 'string') {
+    out.type = [out.type, 'null'];
+    if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
+    return out;
   }
   return { anyOf: [out, { type: 'null' }] };
 }

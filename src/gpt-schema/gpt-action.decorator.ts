@@ -3,6 +3,11 @@ import { ApiExtension, ApiOperation } from '@nestjs/swagger';
 import type { OAuthScope } from '../oauth/scopes';
 
 export const GPT_ACTION_EXTENSION = 'x-passerelle-gpt-action';
+/** Marks the operations of `person` actions, which the ChatGPT Action schema leaves out. */
+export const PERSON_ACTION_EXTENSION = 'x-passerelle-person-action';
+/** What a GPT key calling a `person` action is told (FORBIDDEN). */
+export const PERSON_REQUIRED_MESSAGE =
+  'This acts as a person: connect the assistant with "Sign in with Passerelle" (OAuth); a GPT key has no person';
 /** Reflect metadata key under which the handler keeps its options (read by the MCP tool registry). */
 export const GPT_ACTION_METADATA = 'passerelle:gpt-action';
 
@@ -33,6 +38,12 @@ export interface GptActionOptions {
    * src/oauth/scopes.ts); none: any token may. GPT keys may call every action.
    */
   scope?: OAuthScope;
+  /**
+   * The action acts as the signed-in person (OAuth): a GPT key has none. It is left out of the
+   * ChatGPT Action schema (GPT keys only), hidden from GPT keys in the MCP server's tools/list,
+   * and refused to them with a message to relay.
+   */
+  person?: boolean;
 }
 
 export interface ToolAnnotations {
@@ -56,8 +67,8 @@ export function toolAnnotations(options: GptActionOptions): ToolAnnotations {
 
 /**
  * Marks a route as an assistant action, declared once: it appears in /api/gpt/openapi (the
- * ChatGPT Action schema) and as a tool of the MCP server at /mcp, both generated from this
- * route's decorators and DTOs, as well as in /docs.
+ * ChatGPT Action schema; not `person` actions) and as a tool of the MCP server at /mcp, both
+ * generated from this route's decorators and DTOs, as well as in /docs.
  */
 export function GptAction(options: GptActionOptions) {
   const decorators = [
@@ -69,6 +80,7 @@ export function GptAction(options: GptActionOptions) {
     ApiExtension(GPT_ACTION_EXTENSION, true),
     SetMetadata(GPT_ACTION_METADATA, options),
   ];
+  if (options.person) decorators.push(ApiExtension(PERSON_ACTION_EXTENSION, true));
   if (options.consequential !== undefined) {
     decorators.push(ApiExtension('x-openai-isConsequential', options.consequential));
   }

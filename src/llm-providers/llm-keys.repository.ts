@@ -94,6 +94,11 @@ export class LlmKeysRepository {
       .getMany();
   }
 
+  /** Replaces a key's ciphertext inside the caller's transaction (key rotation). */
+  async setCiphertext(m: EntityManager, id: string, encryptedKey: string): Promise<void> {
+    await m.getRepository(LlmApiKeyEntity).update({ id }, { encryptedKey });
+  }
+
   /** Adds `count` calls to a key's usage, inside the usage log's transaction. */
   async addUsage(m: EntityManager, id: string, count: number, last: Date): Promise<void> {
     await m

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isUuid } from '../common/text';
 import { TtlCache } from '../common/ttl-cache';
 import type { ConfigType } from '@nestjs/config';
 import type { AuthenticatedUser } from '../common/auth/principal';
@@ -81,9 +80,8 @@ export class LlmKeysService {
   }
 
   async get(user: AuthenticatedUser, id: string): Promise<LlmApiKeyEntity> {
-    const key = isUuid(id)
-      ? await this.repo.find(id, user.role === 'admin' ? undefined : user.id)
-      : null;
+    // Every caller passes a checked id: @UuidParam, the chat DTO's @IsUUID, an AdminJS record.
+    const key = await this.repo.find(id, user.role === 'admin' ? undefined : user.id);
     if (!key) throw DomainException.notFound('LLM API key');
     return key;
   }
@@ -189,11 +187,7 @@ export class LlmKeysService {
           `${unreadable.length} key(s) readable with neither OLD_ENCRYPTION_KEY nor ENCRYPTION_KEY, nothing changed: ${unreadable.join(', ')}`,
         );
       }
-      for (const u of updates) {
-        await m
-          .getRepository(LlmApiKeyEntity)
-          .update({ id: u.id }, { encryptedKey: u.encryptedKey });
-      }
+      for (const u of updates) await this.repo.setCiphertext(m, u.id, u.encryptedKey);
       report.reEncrypted = updates.length;
       return report;
     });

@@ -15,6 +15,7 @@ import type { Response } from 'express';
 import type { AppRequest, AssistantCaller } from '../common/auth/principal';
 import { appConfig, mcpConfig } from '../config';
 import { OAuthServer } from '../oauth/oauth-server';
+import { PERSON_REQUIRED_MESSAGE } from '../gpt-schema/gpt-action.decorator';
 import {
   AssistantTools,
   type ToolCaller,
@@ -31,7 +32,11 @@ const SERVER_INFO = {
 const INSTRUCTIONS =
   'Passerelle serves French renovation quotes (devis) and their analyses. Look a quote up by ' +
   'its reference (findDevisByReference) or id (getDevis) before analysing it; amounts are euro ' +
-  'cents with a formatted text; relay error messages to the user as they are.';
+  'cents with a formatted text; relay error messages to the user as they are. ' +
+  'For a signed-in person it also keeps their timesheet: customers → projects → phases → ' +
+  'activities and kinds of work (list tools take names as people say them), time entries ' +
+  '(createTimeEntry, listMyTimeEntries, updateTimeEntry, deleteTimeEntry) and mySummary; ' +
+  'every timesheet result gives `today` in their time zone: resolve "aujourd\'hui" and "hier" from it.';
 
 /**
  * The MCP server behind /mcp: the official SDK's stateless HTTP handler (2026-07-28 requests,
@@ -95,13 +100,17 @@ export class McpServerService implements OnModuleDestroy {
       capabilities: { tools: { listChanged: false } },
       instructions: INSTRUCTIONS,
     });
-    // A person's token shows and calls only what they granted; a GPT key, everything.
-    const allowed = (scope: string | undefined) =>
-      caller.principal.kind === 'gpt-key' || !scope || caller.principal.scopes.includes(scope);
+    // A person's token shows and calls only what they granted; a GPT key, every action but
+    // those acting as a person (it has none).
+    const { principal } = caller;
+    const granted = (scope: string | undefined) =>
+      principal.kind === 'gpt-key' || !scope || principal.scopes.includes(scope);
+    const personless = (name: string) =>
+      principal.kind === 'gpt-key' && this.tools.options(name)?.person === true;
     server.setRequestHandler('tools/list', () => ({
       tools: this.tools
         .list()
-        .filter((t) => allowed(this.tools.options(t.name)?.scope))
+        .filter((t) => !personless(t.name) && granted(this.tools.options(t.name)?.scope))
         .map((t) => this.withSecurity(t)) as unknown as Tool[],
     }));
     server.setRequestHandler('tools/call', async (request) => {
@@ -109,8 +118,10 @@ export class McpServerService implements OnModuleDestroy {
       if (!this.tools.has(name)) {
         throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`);
       }
+      if (personless(name))
+        return toolError({ code: 'FORBIDDEN', message: PERSON_REQUIRED_MESSAGE });
       const scope = this.tools.options(name)?.scope;
-      if (!allowed(scope)) return this.insufficientScope(scope!);
+      if (!granted(scope)) return this.insufficientScope(scope!);
       return this.toResult(await this.tools.call(name, args, caller));
     });
     return server;

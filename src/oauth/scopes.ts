@@ -12,6 +12,14 @@ export const OAUTH_SCOPES = {
     fr: 'Enregistrer des analyses de devis',
     en: 'Record quote analyses',
   },
+  'timesheets:read': {
+    fr: 'Consulter vos clients, projets et temps saisis',
+    en: 'Read your customers, projects and time entries',
+  },
+  'timesheets:write': {
+    fr: 'Saisir, modifier et supprimer vos temps',
+    en: 'Record, change and delete your time entries',
+  },
 } as const;
 
 export type OAuthScope = keyof typeof OAUTH_SCOPES;
