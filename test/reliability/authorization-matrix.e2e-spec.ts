@@ -1,6 +1,7 @@
 import { bearer, createGptKey, loginAs, startTestApp, TestApp } from '../support/test-app';
 
-type Policy = 'public' | 'gpt-key' | 'user' | 'staff' | 'admin' | 'chat-session';
+/** `oauth-person`: an OAuth access token of a person (none of the callers below holds one). */
+type Policy = 'public' | 'gpt-key' | 'user' | 'staff' | 'admin' | 'chat-session' | 'oauth-person';
 type Caller = 'anonymous' | 'user' | 'staff' | 'admin' | 'gpt-key';
 
 /**
@@ -69,6 +70,46 @@ const POLICY: Record<string, Policy> = {
   'POST /api/admin/chat/sessions/{id}/resolve': 'staff',
   'GET /api/admin/chat/settings': 'admin',
   'PATCH /api/admin/chat/settings': 'admin',
+  'GET /api/timesheets/me/settings': 'user',
+  'PUT /api/timesheets/me/settings': 'user',
+  'GET /api/timesheets/me/customers': 'oauth-person',
+  'GET /api/timesheets/me/projects': 'oauth-person',
+  'GET /api/timesheets/me/phases': 'oauth-person',
+  'GET /api/timesheets/me/activities': 'oauth-person',
+  'GET /api/timesheets/me/kinds': 'oauth-person',
+  'POST /api/timesheets/me/entries': 'oauth-person',
+  'GET /api/timesheets/me/entries': 'oauth-person',
+  'PATCH /api/timesheets/me/entries/{id}': 'oauth-person',
+  'DELETE /api/timesheets/me/entries/{id}': 'oauth-person',
+  'GET /api/timesheets/me/summary': 'oauth-person',
+  'POST /api/timesheets/customers': 'staff',
+  'GET /api/timesheets/customers': 'staff',
+  'GET /api/timesheets/customers/{id}': 'staff',
+  'PATCH /api/timesheets/customers/{id}': 'staff',
+  'DELETE /api/timesheets/customers/{id}': 'staff',
+  'POST /api/timesheets/projects': 'staff',
+  'GET /api/timesheets/projects': 'staff',
+  'GET /api/timesheets/projects/{id}': 'staff',
+  'PATCH /api/timesheets/projects/{id}': 'staff',
+  'DELETE /api/timesheets/projects/{id}': 'staff',
+  'PUT /api/timesheets/projects/{id}/kinds': 'staff',
+  'GET /api/timesheets/projects/{id}/members': 'staff',
+  'POST /api/timesheets/projects/{id}/members': 'staff',
+  'DELETE /api/timesheets/projects/{id}/members/{userId}': 'staff',
+  'POST /api/timesheets/phases': 'staff',
+  'GET /api/timesheets/phases': 'staff',
+  'PATCH /api/timesheets/phases/{id}': 'staff',
+  'DELETE /api/timesheets/phases/{id}': 'staff',
+  'POST /api/timesheets/activities': 'staff',
+  'GET /api/timesheets/activities': 'staff',
+  'PATCH /api/timesheets/activities/{id}': 'staff',
+  'DELETE /api/timesheets/activities/{id}': 'staff',
+  'PUT /api/timesheets/activities/{id}/kinds': 'staff',
+  'POST /api/timesheets/kinds': 'staff',
+  'GET /api/timesheets/kinds': 'staff',
+  'PATCH /api/timesheets/kinds/{id}': 'staff',
+  'DELETE /api/timesheets/kinds/{id}': 'staff',
+  'GET /api/timesheets/entries': 'staff',
 };
 
 const RANK: Record<Caller, number> = { anonymous: 0, 'gpt-key': 0, user: 1, staff: 2, admin: 3 };
@@ -81,6 +122,8 @@ function allowed(policy: Policy, caller: Caller): boolean {
       return caller === 'gpt-key';
     case 'chat-session':
       return false; // none of these callers holds this chat session's token
+    case 'oauth-person':
+      return false; // session tokens are not OAuth tokens; a GPT key has no person (403)
     default:
       return caller !== 'gpt-key' && RANK[caller] >= RANK[policy];
   }
@@ -118,7 +161,7 @@ describe('Reliability: authorization matrix (every route × every kind of caller
       const [method, path] = route.split(' ');
       if (route === 'POST /api/auth/logout') continue; // would end the session the next rows use
       const url =
-        path.replace(/\{id\}/g, someId) +
+        path.replace(/\{[a-zA-Z]+\}/g, someId) +
         (path.startsWith('/api/chat/') ? `?sessionId=${someId}` : '');
       for (const caller of Object.keys(tokens) as Caller[]) {
         const ok = allowed(policy, caller);
@@ -138,7 +181,13 @@ describe('Reliability: authorization matrix (every route × every kind of caller
             `${route} as ${caller}: ${res.status} (expected ${ok ? 'through' : 'refused'})`,
           );
         }
-        if (!ok && policy !== 'chat-session' && caller !== 'anonymous' && caller !== 'gpt-key') {
+        if (
+          !ok &&
+          policy !== 'chat-session' &&
+          policy !== 'oauth-person' &&
+          caller !== 'anonymous' &&
+          caller !== 'gpt-key'
+        ) {
           // A logged-in caller with too low a role is told so (403), not asked to log in.
           if (res.status !== 403 && policy !== 'gpt-key')
             wrong.push(`${route} as ${caller}: ${res.status}, expected 403`);
