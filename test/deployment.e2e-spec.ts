@@ -1,7 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { llmProvidersSettingsFromEnv } from '../src/llm-providers/providers/llm-providers.settings';
 import { ROOT } from './support/paths';
 
 /**
@@ -29,7 +28,7 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-/** Variables the app's configuration reads (src/config/*.ts `*Env` classes, process.env reads, LLM settings). */
+/** Variables the app's configuration reads (src/config/*.ts `*Env` classes, process.env reads). */
 function appVariables(): Set<string> {
   const vars = new Set<string>();
   const configDir = join(ROOT, 'src', 'config');
@@ -47,17 +46,6 @@ function appVariables(): Set<string> {
       if (m[1] !== 'PATH') vars.add(m[1]);
     }
   }
-  // Provider settings build some names (OPENAI_BASE_URL, LLM_DEFAULT_MODEL_GROQ…): record what they read.
-  const seen = new Set<string>();
-  llmProvidersSettingsFromEnv(
-    new Proxy({} as NodeJS.ProcessEnv, {
-      get: (_, key) => {
-        if (typeof key === 'string') seen.add(key);
-        return undefined;
-      },
-    }),
-  );
-  for (const name of seen) vars.add(name);
   return vars;
 }
 

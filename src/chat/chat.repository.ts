@@ -114,14 +114,6 @@ export class ChatRepository {
     return rows[0] ?? null;
   }
 
-  async findState(sessionId: string): Promise<ChatSessionState | null> {
-    const rows = await this.db.query<ChatSessionState[]>(
-      `SELECT ${STATE_COLUMNS} FROM chat_sessions WHERE id = $1`,
-      [sessionId],
-    );
-    return rows[0] ?? null;
-  }
-
   /**
    * Appends messages (sequences last+1…last+n), applies the patch and adds the usage counts,
    * all in one transaction. Null if the session no longer exists (or, with
@@ -239,15 +231,6 @@ export class ChatRepository {
         ORDER BY last_message_at ASC NULLS FIRST LIMIT $1`,
       [limit],
     );
-  }
-
-  /** Deletes a session; its messages go with it (ON DELETE CASCADE). */
-  async deleteSession(sessionId: string): Promise<boolean> {
-    const [, affected] = await this.db.query<[unknown[], number]>(
-      `DELETE FROM chat_sessions WHERE id = $1`,
-      [sessionId],
-    );
-    return affected > 0;
   }
 
   private async insertMessages(

@@ -40,6 +40,6 @@ export function llmProvidersSettings(config: LlmConfig): LlmProvidersSettings {
   };
 }
 
-/** The same from an environment (tests, and the CLI before Nest has config). */
+/** The same from an environment, validated as at boot (unit tests). */
 export const llmProvidersSettingsFromEnv = (env: NodeJS.ProcessEnv = process.env) =>
   llmProvidersSettings(llmConfigFromEnv(env));
