@@ -15,8 +15,10 @@ export interface DashboardData {
   /** Per GPT key: requests it made each day (gpt_key_usage_daily, written in batches). */
   gptCallsByKey: Series[];
   analysesPerDay: number[];
-  /** US dollars per provider and day (mock calls excluded). */
+  /** US dollars per provider and day (priced calls; mock calls excluded). */
   llmCostByProvider: Series[];
+  /** LLM calls of the 30 days whose price is unknown: not in the cost series. */
+  llmUnpricedCalls: number;
   chat: {
     open: number;
     unassigned: number;
@@ -51,18 +53,21 @@ function toSeries(
 export interface DashboardSources {
   gptKeys: Pick<GptKeysService, 'dailyUsageByKey'>;
   analyses: Pick<GptAnalysesService, 'perDay'>;
-  llmUsage: Pick<LlmUsageService, 'dailyCostByProvider'>;
+  llmUsage: Pick<LlmUsageService, 'dailyCostByProvider' | 'totals'>;
   chat: Pick<ChatStaffService, 'openChatsSummary'>;
 }
 
-/** Aggregates for the back-office landing page: four small queries over indexed columns. */
+/** Aggregates for the back-office landing page: five small queries over indexed columns. */
 export async function dashboardData(sources: DashboardSources): Promise<DashboardData> {
   const days = lastDays();
-  const [byKey, analyses, cost, chat] = await Promise.all([
+  const since = new Date(`${days[0]}T00:00:00Z`);
+  const [byKey, analyses, cost, llmTotals, chat] = await Promise.all([
     sources.gptKeys.dailyUsageByKey(days[0]),
     // The staff stats' own per-day query (UTC days, zero days included): the same 30 days.
     sources.analyses.perDay(DAYS),
-    sources.llmUsage.dailyCostByProvider(new Date(`${days[0]}T00:00:00Z`)),
+    sources.llmUsage.dailyCostByProvider(since),
+    // The usage report's own aggregate (GET /api/llm/usage, the usage list's totals).
+    sources.llmUsage.totals({ from: since }),
     sources.chat.openChatsSummary(8),
   ]);
   return {
@@ -70,6 +75,7 @@ export async function dashboardData(sources: DashboardSources): Promise<Dashboar
     gptCallsByKey: toSeries(days, byKey),
     analysesPerDay: analyses.map((d) => d.analyses),
     llmCostByProvider: toSeries(days, cost),
+    llmUnpricedCalls: llmTotals.unpricedCalls,
     chat,
   };
 }

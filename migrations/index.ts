@@ -11,6 +11,8 @@ import { OAuth1764547200000 } from './1764547200000-OAuth';
 import { OAuthAdminViews1764633600000 } from './1764633600000-OAuthAdminViews';
 import { Timesheets1764720000000 } from './1764720000000-Timesheets';
 import { SearchAndForeignKeyIndexes1764806400000 } from './1764806400000-SearchAndForeignKeyIndexes';
+import { LlmGatewayAttempts1764979200000 } from './1764979200000-LlmGatewayAttempts';
+import { UnpricedUsage1765065600000 } from './1765065600000-UnpricedUsage';
 
 /** Applied in this order; add each new migration class here. */
 export const migrations = [
@@ -27,4 +29,6 @@ export const migrations = [
   OAuthAdminViews1764633600000,
   Timesheets1764720000000,
   SearchAndForeignKeyIndexes1764806400000,
+  LlmGatewayAttempts1764979200000,
+  UnpricedUsage1765065600000,
 ];

@@ -434,6 +434,59 @@ describe('Support chat (high limits; the limits themselves are in chat-limits.e2
       expect(fake.callsTo('openai')).toHaveLength(2);
     });
 
+    it('checks the key’s monthly budget like every LLM call: a spent budget hands over to staff', async () => {
+      const spent = await t
+        .http()
+        .post('/api/llm/keys')
+        .set(bearer(admin.token))
+        .send({ provider: 'openai', name: 'Spent', apiKey: OPENAI_KEY, monthlyBudgetUsd: 0 })
+        .expect(201);
+      await patchSettings({ provider: 'openai', llmKeyId: spent.body.id, fallbacks: [] }).expect(
+        200,
+      );
+      const v = await newVisitor(t);
+      const res = await sendAs(t, v, 'Budget?').expect(200);
+      expect(res.body).toMatchObject({
+        status: 'open',
+        reply: { role: 'system', content: FALLBACK_NOTICE },
+      });
+      expect(fake.callsTo('openai')).toHaveLength(0);
+    });
+
+    it('tries the settings’ fallbacks in order when the provider is rate-limited', async () => {
+      const groq = await t
+        .http()
+        .post('/api/llm/keys')
+        .set(bearer(admin.token))
+        .send({
+          provider: 'groq',
+          name: 'Support fallback',
+          apiKey: 'gsk_' + 'Fb1Gg2Rr3Oo4Qq5Zz6Yy7'.repeat(2),
+        })
+        .expect(201);
+      const other = await loginAs(t, 'admin');
+      const notMine = await patchSettings(
+        { fallbacks: [{ provider: 'groq', keyId: groq.body.id }] },
+        other.token,
+      );
+      expect(notMine.status).toBe(400);
+      expect(notMine.body.details[0].field).toBe('fallbacks.0.keyId');
+      const settings = await patchSettings({
+        provider: 'openai',
+        llmKeyId: openaiKeyId,
+        fallbacks: [{ provider: 'groq', model: 'llama-3.1-8b-instant', keyId: groq.body.id }],
+      }).expect(200);
+      expect(settings.body.fallbacks).toEqual([
+        { provider: 'groq', model: 'llama-3.1-8b-instant', keyId: groq.body.id },
+      ]);
+      fake.fail('openai', { kind: 'status', status: 429 });
+      const v = await newVisitor(t);
+      const res = await sendAs(t, v, 'Anyone?').expect(200);
+      expect(res.body.reply).toMatchObject({ role: 'assistant', content: fakeReply('groq') });
+      expect(fake.callsTo('groq')[0].body.model).toBe('llama-3.1-8b-instant');
+      await patchSettings({ fallbacks: [] }).expect(200);
+    });
+
     it('drops a late assistant reply when staff took the session over during the provider call', async () => {
       await patchSettings({ provider: 'openai', llmKeyId: openaiKeyId }).expect(200);
       fake.fail('openai', { kind: 'slow', ms: 800 });

@@ -493,6 +493,80 @@ describe('CLI while the server runs on the same database', () => {
     });
   });
 
+  describe('llm:reprice', () => {
+    const logs = () =>
+      query<{ model: string; cost_micro_usd: string | null }>(
+        t,
+        `SELECT model, cost_micro_usd FROM llm_usage_logs WHERE model LIKE 'cli-%' OR model LIKE 'gpt-4o-mini%'
+          ORDER BY created_at`,
+      );
+    const march = ['--from', '2026-03-01', '--to', '2026-03-31'];
+
+    beforeAll(async () => {
+      // Costed before the dataset: unpriced (NULL) or wrong, one of them outside March.
+      await query(
+        t,
+        `INSERT INTO llm_usage_logs (provider, model, prompt_tokens, completion_tokens, total_tokens, cost_micro_usd, latency_ms, status, created_at)
+         VALUES ('openai', 'gpt-4o-mini-2024-07-18', 1000, 500, 1500, NULL, 10, 'success', '2026-03-02T10:00:00Z'),
+                ('openai', 'gpt-4o-mini', 1000, 500, 1500, 1, 10, 'success', '2026-03-03T10:00:00Z'),
+                ('openai', 'cli-unknown-model', 1000, 500, 1500, NULL, 10, 'success', '2026-03-04T10:00:00Z'),
+                ('openai', 'gpt-4o-mini', 1000, 500, 1500, NULL, 10, 'success', '2026-04-01T10:00:00Z')`,
+      );
+    });
+
+    it('--dry-run says what would change and writes nothing; --only-unpriced prices the NULL costs of the range', async () => {
+      const before = await logs();
+      const dry = await cli(['llm:reprice', ...march, '--dry-run']);
+      expectCliOk(dry);
+      // $0.15 / $0.60 per million tokens: 1,000 + 500 tokens of gpt-4o-mini are 450 µ$.
+      expect(dry.stdout).toBe(
+        'Scanned 3 usage log(s) from 2026-03-01 to 2026-03-31 (mock calls excluded).\n' +
+          'Would change 2 log(s) (1 previously unpriced): $0.000001 → $0.000900, difference +$0.000899.\n' +
+          '1 log(s) have no known price today (left as they are): openai:cli-unknown-model (1). ' +
+          'Add their prices to LLM_PRICING_JSON and run this again.\n' +
+          'Dry run: nothing was written.\n',
+      );
+      expect(await logs()).toEqual(before);
+
+      const unpriced = await cli(['llm:reprice', ...march, '--only-unpriced']);
+      expectCliOk(unpriced);
+      expect(unpriced.stdout).toMatch(
+        /^Scanned 2 unpriced usage log\(s\) from 2026-03-01 to 2026-03-31 \(mock calls excluded\)\.\nChanged 1 log\(s\) \(1 previously unpriced\): \$0\.000000 → \$0\.000450, difference \+\$0\.000450\.\n/,
+      );
+      expect(await logs()).toEqual([
+        { model: 'gpt-4o-mini-2024-07-18', cost_micro_usd: '450' },
+        { model: 'gpt-4o-mini', cost_micro_usd: '1' }, // had a cost: --only-unpriced leaves it
+        { model: 'cli-unknown-model', cost_micro_usd: null }, // still unknown
+        { model: 'gpt-4o-mini', cost_micro_usd: null }, // April
+      ]);
+
+      const all = await cli(['llm:reprice']);
+      expectCliOk(all);
+      expect(all.stdout).toContain('difference +$0.000899.');
+      expect(await logs()).toEqual([
+        { model: 'gpt-4o-mini-2024-07-18', cost_micro_usd: '450' },
+        { model: 'gpt-4o-mini', cost_micro_usd: '450' },
+        { model: 'cli-unknown-model', cost_micro_usd: null },
+        { model: 'gpt-4o-mini', cost_micro_usd: '450' },
+      ]);
+    });
+
+    it('refuses a day that is not one, or a range backwards, with the DTO’s message, changing nothing', async () => {
+      const before = await logs();
+      const [badDay, backwards] = await cliAll([
+        ['llm:reprice', '--from', '2026-02-30'],
+        ['llm:reprice', '--from', '2026-03-02', '--to', '2026-03-01'],
+      ]);
+      expectCliError(badDay, /./);
+      expect(badDay.stderr).toBe(
+        'error: Validation failed: from (from must be a real calendar date)\n',
+      );
+      expectCliError(backwards, /./);
+      expect(backwards.stderr).toBe('error: Validation failed: to (to must not be before from)\n');
+      expect(await logs()).toEqual(before);
+    });
+  });
+
   describe('the same mistake gets the same message over HTTP and in the CLI', () => {
     let adminToken: string;
     let keyId: string;

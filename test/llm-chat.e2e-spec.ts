@@ -1,6 +1,7 @@
 import { LlmUsageRecorder } from '../src/llm-providers/usage/llm-usage.recorder';
 import {
   FAKE_USAGE,
+  fakeAnswerModel,
   FakeLlmProviders,
   fakeReply,
   type FakeProvider,
@@ -14,12 +15,15 @@ const KEYS: Record<FakeProvider, string> = {
   mistral: 'Mm1Nn2Oo3Pp4Qq5Rr6Ss7Tt8Uu9Vv0Ww',
 };
 const PROVIDERS = Object.keys(KEYS) as FakeProvider[];
+/** Each provider's default model (model-catalog.ts) ... */
 const DEFAULT_MODELS: Record<FakeProvider, string> = {
-  mistral: 'mistral-large-latest',
-  openai: 'gpt-4-turbo-preview',
-  anthropic: 'claude-3-sonnet-20240229',
-  groq: 'llama-3.1-70b-versatile',
+  mistral: 'mistral-medium-latest',
+  openai: 'gpt-5-mini',
+  anthropic: 'claude-sonnet-4-5',
+  groq: 'llama-3.3-70b-versatile',
 };
+/** ... and the model the provider says answered (OpenAI dates its ids). */
+const ANSWERED = (provider: FakeProvider) => fakeAnswerModel(provider, DEFAULT_MODELS[provider]);
 
 interface UsageRow {
   provider: string;
@@ -105,7 +109,7 @@ describe('LLM chat proxy (fake providers on loopback)', () => {
         success: true,
         data: {
           response: fakeReply(provider),
-          model: DEFAULT_MODELS[provider],
+          model: ANSWERED(provider),
           provider,
           usage: {
             promptTokens: FAKE_USAGE.prompt,
@@ -124,7 +128,7 @@ describe('LLM chat proxy (fake providers on loopback)', () => {
       const [row] = await usageRows('conversation_id = $1', [res.body.data.conversationId]);
       expect(row).toMatchObject({
         provider,
-        model: DEFAULT_MODELS[provider],
+        model: ANSWERED(provider),
         prompt_tokens: FAKE_USAGE.prompt,
         completion_tokens: FAKE_USAGE.completion,
         total_tokens: FAKE_USAGE.prompt + FAKE_USAGE.completion,
@@ -149,7 +153,7 @@ describe('LLM chat proxy (fake providers on loopback)', () => {
       expect(done).toMatchObject({
         type: 'done',
         provider,
-        model: DEFAULT_MODELS[provider],
+        model: ANSWERED(provider),
         usage: {
           promptTokens: FAKE_USAGE.prompt,
           completionTokens: FAKE_USAGE.completion,

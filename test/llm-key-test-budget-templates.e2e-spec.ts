@@ -4,7 +4,7 @@ import {
   LlmUsageRecorder,
   type LlmUsageRecord,
 } from '../src/llm-providers/usage/llm-usage.recorder';
-import { FakeLlmProviders, type FakeProvider } from './support/fake-llm-providers';
+import { fakeAnswerModel, FakeLlmProviders, type FakeProvider } from './support/fake-llm-providers';
 import { bearer, loginAs, query, startTestApp, TestApp } from './support/test-app';
 
 const KEYS: Record<FakeProvider, string> = {
@@ -13,7 +13,11 @@ const KEYS: Record<FakeProvider, string> = {
   groq: 'gsk_' + 'Qq1Rr2Ss3Tt4Uu5Vv6Ww7'.repeat(2),
   mistral: 'Mm1Nn2Oo3Pp4Qq5Rr6Ss7Tt8Uu9Vv0Ww',
 };
-/** 11 prompt + 7 completion tokens of gpt-4-turbo-preview ($10 / $30 per 1M) = 320 µ$. */
+/**
+ * OpenAI's default model priced at $10 / $30 per 1M tokens by LLM_PRICING_JSON (which wins
+ * over the dataset, dated answers included): 11 prompt + 7 completion tokens = 320 µ$.
+ */
+const PRICING_JSON = JSON.stringify({ 'openai:gpt-5-mini': { input: 10, output: 30 } });
 const FAKE_CALL_COST = 11 * 10 + 7 * 30;
 
 type User = Awaited<ReturnType<typeof loginAs>>;
@@ -31,7 +35,7 @@ describe('LlmProviders: key test, monthly budget, templates in chat (fake provid
     await fake.start();
     t = await startTestApp({
       listen: true,
-      env: fake.appEnv(),
+      env: { ...fake.appEnv(), LLM_PRICING_JSON: PRICING_JSON },
     });
     [alice, bob, admin] = [
       await loginAs(t, 'user'),
@@ -96,7 +100,9 @@ describe('LlmProviders: key test, monthly budget, templates in chat (fake provid
         const calls = fake.callsTo(provider);
         expect(calls).toHaveLength(1);
         expect(calls[0].credential).toContain(KEYS[provider]);
-        expect((calls[0].body as { max_tokens?: number }).max_tokens).toBe(1);
+        // OpenAI's reasoning models (the default gpt-5-mini) take max_completion_tokens.
+        const body = calls[0].body as { max_tokens?: number; max_completion_tokens?: number };
+        expect(body.max_completion_tokens ?? body.max_tokens).toBe(1);
       },
     );
 
@@ -105,7 +111,11 @@ describe('LlmProviders: key test, monthly budget, templates in chat (fake provid
         provider: 'openai',
         metadata: { preferredModel: 'gpt-4o-mini' },
       });
-      expect((await testKey(alice, key.id)).body).toMatchObject({ ok: true, model: 'gpt-4o-mini' });
+      // The report names the model that answered: OpenAI's dated snapshot.
+      expect((await testKey(alice, key.id)).body).toMatchObject({
+        ok: true,
+        model: fakeAnswerModel('openai', 'gpt-4o-mini'),
+      });
       expect(fake.calls[0].body.model).toBe('gpt-4o-mini');
       await testKey(alice, key.id, { model: 'gpt-4o' });
       expect(fake.calls[1].body.model).toBe('gpt-4o');

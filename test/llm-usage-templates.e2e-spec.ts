@@ -76,7 +76,12 @@ describe('LlmProviders: usage log aggregates and prompt templates', () => {
           costUsd: 0.001425,
         }),
       ]);
-      expect(res.body.total).toMatchObject({ calls: 4, costUsd: 0.004675, totalTokens: 525 });
+      expect(res.body.total).toMatchObject({
+        calls: 4,
+        costUsd: 0.004675,
+        totalTokens: 525,
+        unpricedCalls: 0,
+      });
     });
 
     it('groups by provider and model; mock calls never count as spend', async () => {

@@ -192,13 +192,22 @@ const Dashboard = () => {
           testId="chart-analyses"
         />
       </Card>
-      <Card title="LLM cost per provider per day" subtitle="US dollars; mock calls excluded.">
+      <Card
+        title="LLM cost per provider per day"
+        subtitle="US dollars of the calls whose price is known; mock calls excluded."
+      >
         <StackedBars
           days={data.days}
           series={data.llmCostByProvider}
           money
           testId="chart-llm-cost"
         />
+        <Text mt="lg" fontSize="sm" data-testid="llm-unpriced-calls">
+          Unpriced calls (30 days): <strong>{data.llmUnpricedCalls ?? 0}</strong>
+          {data.llmUnpricedCalls
+            ? ' — their price is unknown, so they are not in the cost above. Add the models to LLM_PRICING_JSON, then run npm run llm:reprice -- --only-unpriced.'
+            : ''}
+        </Text>
       </Card>
     </Box>
   );

@@ -57,6 +57,7 @@ const usageTotals =
       calls: t.calls,
       tokens: t.totalTokens,
       costUsd: t.costMicroUsd / 1e6,
+      unpricedCalls: t.unpricedCalls,
       avgLatencyMs: t.averageLatencyMs,
       failed: t.failed,
     };
@@ -66,6 +67,10 @@ const usageTotals =
       message:
         `Totals for this filter: ${totals.calls} calls (${totals.failed} failed), ` +
         `${totals.tokens} tokens, $${totals.costUsd.toFixed(4)}` +
+        // The dollar figure covers priced calls only: say how many it leaves out.
+        (totals.unpricedCalls
+          ? ` (+ ${totals.unpricedCalls} unpriced call(s), cost unknown)`
+          : '') +
         (totals.avgLatencyMs === null ? '' : `, average latency ${totals.avgLatencyMs} ms`),
     };
     return response;
@@ -93,7 +98,11 @@ export function llmUsageResource(usage: Pick<LlmUsageService, 'totals'>): Resour
       properties: {
         provider: { availableValues: options([...LLM_PROVIDERS, 'mock']) },
         status: { availableValues: options(LLM_CALL_STATUSES) },
-        costMicroUsd: { type: 'number', description: 'Cost in millionths of a US dollar' },
+        costMicroUsd: {
+          type: 'number',
+          description:
+            'Cost in millionths of a US dollar; empty: the price was unknown (unpriced, see npm run llm:reprice)',
+        },
         latencyMs: { type: 'number' },
         userId: { type: 'string' },
         keyId: { type: 'string' },

@@ -3,7 +3,8 @@ import { AuthModule } from '../auth/auth.module';
 import { ChatModule } from '../chat/chat.module';
 import { GptAnalysesModule } from '../gpt-analyses/gpt-analyses.module';
 import { GptKeysCoreModule } from '../gpt-keys/gpt-keys.module';
-import { LlmKeysCoreModule } from '../llm-providers/llm-providers.module';
+import { LlmKeysCoreModule } from '../llm-providers/llm-keys-core.module';
+import { LlmProvidersModule } from '../llm-providers/llm-providers.module';
 import { OAuthModule } from '../oauth/oauth.module';
 import { UsersModule } from '../users/users.module';
 import { createPanelLoader } from './admin-loader';
@@ -17,6 +18,7 @@ import { importAdminJs } from './adminjs-esm';
     GptKeysCoreModule,
     GptAnalysesModule,
     LlmKeysCoreModule,
+    LlmProvidersModule,
     ChatModule,
     OAuthModule,
   ],

@@ -1,5 +1,4 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import type { ConfigType } from '@nestjs/config';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import { DataSource } from 'typeorm';
@@ -26,13 +25,13 @@ export class AdminPanelSetup implements OnModuleDestroy {
   private store?: ReturnType<typeof createAdminSessionStore>;
 
   constructor(
-    private readonly moduleRef: ModuleRef,
     private readonly dataSource: DataSource,
     private readonly auth: AuthService,
     private readonly users: UsersService,
     private readonly gptKeys: GptKeysService,
     private readonly llmKeys: LlmKeysService,
     private readonly llmUsage: LlmUsageService,
+    private readonly llmKeyTest: LlmKeyTestService,
     private readonly chat: ChatStaffService,
     private readonly analyses: GptAnalysesService,
     private readonly oauthGrants: OAuthGrantsService,
@@ -53,7 +52,7 @@ export class AdminPanelSetup implements OnModuleDestroy {
         gptKeys: this.gptKeys,
         llmKeys: this.llmKeys,
         llmUsage: this.llmUsage,
-        llmKeyTester: () => this.moduleRef.get(LlmKeyTestService, { strict: false }),
+        llmKeyTester: () => this.llmKeyTest,
         users: this.users,
         chat: this.chat,
         analyses: this.analyses,

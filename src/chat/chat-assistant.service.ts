@@ -1,18 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { createHash } from 'node:crypto';
+import { DomainException } from '../common/errors/domain.exception';
 import { chatConfig } from '../config';
+import { LlmGateway } from '../llm-gateway/llm-gateway.service';
 import type { LlmApiKeyEntity, LlmProvider } from '../llm-providers/entities/llm-api-key.entity';
 import { LlmKeysService } from '../llm-providers/llm-keys.service';
 import { LlmCallError } from '../llm-providers/providers/llm-call.error';
-import {
-  LLM_PROVIDERS_SETTINGS,
-  type LlmProvidersSettings,
-} from '../llm-providers/providers/llm-providers.settings';
-import { ChatTurn, LlmClient } from '../llm-providers/providers/llm-client';
-import { approxTokens } from '../llm-providers/providers/mock-chat';
-import { LLM_PRICING, type LlmPricing } from '../llm-providers/usage/llm-pricing';
-import { LlmUsageRecorder } from '../llm-providers/usage/llm-usage.recorder';
+import type { ChatTurn } from '../llm-providers/providers/llm-client';
+import { MOCK_SUPPORT_MODEL, mockSupportReply } from '../llm-providers/providers/mock-chat';
 import { cleanChatText, MAX_CHAT_MESSAGE_LENGTH, truncateText } from './chat-text';
 import { ChatRepository } from './chat.repository';
 import type { ChatSettingsEntity } from './entities/chat-settings.entity';
@@ -29,26 +24,17 @@ export interface AssistantReply {
   mock: boolean;
 }
 
-/**
- * The deterministic mock: the same message always gets the same reply, with no network and no
- * key (CHAT_MOCK_MODE=true, provider `mock`, or no usable key).
- */
-export function mockChatReply(message: string): string {
-  const digest = createHash('sha256').update(message).digest('hex').slice(0, 6);
-  const quoted = truncateText(message.replace(/\s+/g, ' '), 200);
-  return (
-    `Thanks for your message: “${quoted}”. This is an automatic reply (demo mode, ref ${digest}). ` +
-    'Type "human" at any time to talk to a member of our team.'
-  );
-}
+/** The support chat's demo reply (the gateway's `mock` provider, model `mock-support-1`). */
+export const mockChatReply = mockSupportReply;
 
 /** A provider call failed: the caller stores a polite fallback and hands the session to staff. */
 export class AssistantUnavailableError extends Error {}
 
 /**
- * Writes the assistant's reply to a user message through LlmProviders: the settings' provider,
- * model and system prompt, the session's earlier turns as context, the admin-chosen key.
- * Every real call is logged to llm_usage_logs like the LLM proxy's.
+ * Writes the assistant's reply to a user message through the LLM gateway: the settings'
+ * provider, model, key and fallbacks, system prompt, the session's earlier turns as context.
+ * In demo mode the gateway's `mock` provider answers. The gateway checks the key's budget and
+ * logs every call to llm_usage_logs.
  */
 @Injectable()
 export class ChatAssistantService {
@@ -58,10 +44,7 @@ export class ChatAssistantService {
     private readonly repo: ChatRepository,
     private readonly settingsService: ChatSettingsService,
     private readonly keys: LlmKeysService,
-    private readonly client: LlmClient,
-    private readonly usage: LlmUsageRecorder,
-    @Inject(LLM_PROVIDERS_SETTINGS) private readonly llm: LlmProvidersSettings,
-    @Inject(LLM_PRICING) private readonly pricing: LlmPricing,
+    private readonly gateway: LlmGateway,
     @Inject(chatConfig.KEY) private readonly config: ConfigType<typeof chatConfig>,
   ) {}
 
@@ -71,78 +54,52 @@ export class ChatAssistantService {
     return this.keys.findActive(settings.llmKeyId!, settings.provider as LlmProvider);
   }
 
-  mock(message: string): AssistantReply {
-    const text = mockChatReply(message);
-    return { text, tokensUsed: approxTokens(message) + approxTokens(text), mock: true };
+  /** The demo reply, through the gateway's mock provider (logged as a mock call). */
+  async mock(message: string, session: { userId: string | null }): Promise<AssistantReply> {
+    const result = await this.gateway.generate({
+      targets: [{ provider: 'mock', model: MOCK_SUPPORT_MODEL }],
+      keys: { configured: true },
+      userId: session.userId,
+      messages: [{ role: 'user', content: message }],
+    });
+    return { text: result.text, tokensUsed: result.usage.totalTokens, mock: true };
   }
 
-  /** Throws AssistantUnavailableError when the provider fails (already logged). */
+  /** Throws AssistantUnavailableError when every target failed (each already logged). */
   async reply(
     settings: ChatSettingsEntity,
     key: LlmApiKeyEntity,
     session: { id: string; userId: string | null },
     message: { sequence: number; content: string },
   ): Promise<AssistantReply> {
-    const provider = key.provider;
-    const model = settings.model ?? this.llm.defaultModels[provider];
     const history = await this.repo.recentTurns(
       session.id,
       message.sequence,
       this.config.contextMessages,
     );
-    const messages = boundContext(history, message.content);
-    const started = Date.now();
     try {
-      const apiKey = await this.keys.reveal(key);
-      const result = await this.client.generate({
-        provider,
-        model,
-        apiKey,
+      const result = await this.gateway.generate({
+        targets: [
+          { provider: key.provider, model: settings.model ?? undefined, keyId: key.id },
+          ...(settings.fallbacks ?? []),
+        ],
+        keys: { configured: true },
+        userId: session.userId,
         system: settings.systemPrompt,
-        messages,
+        messages: boundContext(history, message.content),
         maxTokens: REPLY_MAX_TOKENS,
       });
-      this.record(key, session.userId, result.model, started, result.usage);
       const text = truncateText(cleanChatText(result.text), MAX_CHAT_MESSAGE_LENGTH);
       if (!text) throw new AssistantUnavailableError('The provider answered nothing printable');
       return { text, tokensUsed: result.usage.totalTokens, mock: false };
     } catch (err) {
       if (err instanceof AssistantUnavailableError) throw err;
-      const failure = LlmCallError.classify(err, provider, {
-        timedOut: false,
-        clientAborted: false,
-      });
-      this.record(key, session.userId, model, started, undefined, failure);
-      this.logger.warn(`Chat assistant unavailable (${failure.errorCode}): ${failure.message}`);
-      throw new AssistantUnavailableError(failure.message);
+      // A provider failure, the key's budget spent, or its price unknown: staff take over.
+      if (!(err instanceof DomainException)) throw err;
+      const code = err instanceof LlmCallError ? err.errorCode : err.code;
+      this.logger.warn(`Chat assistant unavailable (${code}): ${err.message}`);
+      throw new AssistantUnavailableError(err.message);
     }
-  }
-
-  private record(
-    key: LlmApiKeyEntity,
-    userId: string | null,
-    model: string,
-    started: number,
-    usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 },
-    failure?: LlmCallError,
-  ) {
-    this.usage.record({
-      userId,
-      keyId: key.id,
-      provider: key.provider,
-      model: model.slice(0, 100),
-      promptTokens: usage.promptTokens,
-      completionTokens: usage.completionTokens,
-      totalTokens: usage.totalTokens,
-      costMicroUsd: this.pricing.cost(model, usage.promptTokens, usage.completionTokens).microUsd,
-      latencyMs: Date.now() - started,
-      ttftMs: null,
-      status: failure?.status ?? 'success',
-      errorCode: failure?.errorCode ?? null,
-      conversationId: null,
-      streamed: false,
-      isMock: false,
-    });
   }
 }
 

@@ -50,7 +50,17 @@ export class ChatSettingsService {
         { details: [{ field: 'llmKeyId', messages: [`llmKeyId must be a ${provider} key`] }] },
       );
     }
+    for (const [i, f] of (dto.fallbacks ?? []).entries()) {
+      await this.checkKey(admin, f.keyId, f.provider, `fallbacks.${i}.keyId`);
+    }
     const patch: Partial<ChatSettingsEntity> = { updatedById: admin.id };
+    if (dto.fallbacks !== undefined) {
+      patch.fallbacks = dto.fallbacks.map((f) => ({
+        provider: f.provider,
+        ...(f.model?.trim() && { model: f.model.trim() }),
+        keyId: f.keyId,
+      }));
+    }
     if (dto.autoReplyEnabled !== undefined) patch.autoReplyEnabled = dto.autoReplyEnabled;
     if (dto.provider !== undefined) patch.provider = dto.provider;
     if (dto.model !== undefined) patch.model = dto.model?.trim() || null;
@@ -72,17 +82,22 @@ export class ChatSettingsService {
     return this.config.mockMode || settings.provider === 'mock' || !settings.llmKeyId;
   }
 
-  private async checkKey(admin: AuthenticatedUser, keyId: string, provider: string) {
+  private async checkKey(
+    admin: AuthenticatedUser,
+    keyId: string,
+    provider: string,
+    field = 'llmKeyId',
+  ) {
     // The admin's own keys only (an admin may read everyone's, but spends only their own).
     const key = (await this.keys.list(admin, admin.id)).find((k) => k.id === keyId);
     const problem = !key
-      ? 'llmKeyId must be one of your own LLM keys (POST /api/llm/keys)'
+      ? `${field} must be one of your own LLM keys (POST /api/llm/keys)`
       : !key.isActive
-        ? 'llmKeyId is deactivated'
+        ? `${field} is deactivated`
         : key.provider !== provider
-          ? `llmKeyId is a ${key.provider} key, not a ${provider} one`
+          ? `${field} is a ${key.provider} key, not a ${provider} one`
           : null;
-    if (problem) throw DomainException.invalidField('llmKeyId', problem);
+    if (problem) throw DomainException.invalidField(field, problem);
   }
 
   private toDto(s: ChatSettingsEntity): ChatSettingsDto {
@@ -91,6 +106,7 @@ export class ChatSettingsService {
       provider: s.provider,
       model: s.model,
       llmKeyId: s.llmKeyId,
+      fallbacks: s.fallbacks ?? [],
       systemPrompt: s.systemPrompt,
       welcomeMessage: s.welcomeMessage,
       handoffKeywords: s.handoffKeywords,

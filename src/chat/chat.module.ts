@@ -1,12 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
-import { llmConfig } from '../config';
-import { LlmKeysCoreModule } from '../llm-providers/llm-providers.module';
-import { LlmClient } from '../llm-providers/providers/llm-client';
-import {
-  LLM_PROVIDERS_SETTINGS,
-  llmProvidersSettings,
-} from '../llm-providers/providers/llm-providers.settings';
+import { LlmGatewayModule } from '../llm-gateway/llm-gateway.module';
+import { LlmKeysCoreModule } from '../llm-providers/llm-keys-core.module';
 import { UsersModule } from '../users/users.module';
 import { ChatAccessService } from './chat-access.service';
 import { ChatAssistantService } from './chat-assistant.service';
@@ -28,12 +23,9 @@ import { ChatService } from './chat.service';
  * ChatSettingsService are exported for the back-office.
  */
 @Module({
-  imports: [AuthModule, UsersModule, LlmKeysCoreModule],
+  imports: [AuthModule, UsersModule, LlmKeysCoreModule, LlmGatewayModule],
   controllers: [ChatController, ChatStaffController, ChatPageController],
   providers: [
-    // LlmProvidersModule does not export its client; the same class on the same settings.
-    { provide: LLM_PROVIDERS_SETTINGS, inject: [llmConfig.KEY], useFactory: llmProvidersSettings },
-    LlmClient,
     ChatRepository,
     ChatSettingsRepository,
     ChatAccessService,

@@ -115,7 +115,7 @@ export class ChatService {
     const key = await this.assistant.usableKey(settings);
     if (!key) {
       // The mock answers at once: one transaction for the question and its reply.
-      const reply = this.assistant.mock(content);
+      const reply = await this.assistant.mock(content, session);
       const assistantMessage = this.assistantMessage(reply);
       return this.answer(
         await this.store(session.id, [userMessage, assistantMessage], patch, usage(1, reply)),

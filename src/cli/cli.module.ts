@@ -18,9 +18,10 @@ import {
   GptSetupCommand,
   GptUpdateKeyCommand,
 } from './commands/gpt-keys.commands';
+import { LlmRepriceCommand } from './commands/llm-reprice.command';
 import { LlmRotateEncryptionKeyCommand } from './commands/llm-rotate-key.command';
 import { UserCreateCommand } from './commands/user-create.command';
-import { LlmKeysCoreModule } from '../llm-providers/llm-providers.module';
+import { LlmKeysCoreModule } from '../llm-providers/llm-keys-core.module';
 
 /**
  * The operators' CLI: the same services as the HTTP API, on the same database. With the
@@ -55,6 +56,7 @@ import { LlmKeysCoreModule } from '../llm-providers/llm-providers.module';
     GptDeactivateKeyCommand,
     GptDeleteKeyCommand,
     LlmRotateEncryptionKeyCommand,
+    LlmRepriceCommand,
   ],
 })
 export class CliModule {}

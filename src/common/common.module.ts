@@ -38,7 +38,7 @@ export class CommonModule {
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],
-      exports: [LifecycleState, RateLimitStorageModule],
+      exports: [LifecycleState, RateLimitStorageModule, ERROR_OBSERVERS],
     };
   }
 }

@@ -121,15 +121,15 @@ export class LlmKeysService {
     this.forget();
   }
 
-  /**
-   * A user's active keys for a provider, ciphertext loaded (for `reveal` without a query);
-   * read-only records, cached briefly (KEY_CACHE_TTL_MS), one load for concurrent callers.
-   */
   /** The key `id` if it is active and of `provider`, else null (no ownership rule: staff use). */
   findActive(id: string, provider: LlmProvider): Promise<LlmApiKeyEntity | null> {
     return this.repo.findActive(id, provider);
   }
 
+  /**
+   * A user's active keys for a provider, ciphertext loaded (for `reveal` without a query);
+   * read-only records, cached briefly (KEY_CACHE_TTL_MS), one load for concurrent callers.
+   */
   activeKeys(userId: string, provider: LlmProvider): Promise<readonly LlmApiKeyEntity[]> {
     return this.active.getOrLoad(`${userId}:${provider}`, () =>
       this.repo.activeWithCiphertext(userId, provider),

@@ -1,64 +1,43 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { LlmGatewayModule } from '../llm-gateway/llm-gateway.module';
 import { LlmChatController } from './chat/llm-chat.controller';
 import { LlmChatService } from './chat/llm-chat.service';
 import { LlmConversationsRepository } from './chat/llm-conversations.repository';
-import { LlmApiKeyEntity } from './entities/llm-api-key.entity';
 import {
   LlmConversationEntity,
   LlmConversationMessageEntity,
 } from './entities/llm-conversation.entity';
-import { LlmUsageLogEntity } from './entities/llm-usage-log.entity';
 import { LlmKeyTestService } from './llm-key-test.service';
+import { LlmKeysCoreModule } from './llm-keys-core.module';
 import { LlmKeysController } from './llm-keys.controller';
-import { LlmKeysRepository } from './llm-keys.repository';
-import { LlmKeysService } from './llm-keys.service';
-import { LlmClient } from './providers/llm-client';
-import { LLM_PROVIDERS_SETTINGS, llmProvidersSettings } from './providers/llm-providers.settings';
-import { llmConfig, type LlmConfig } from '../config';
+import { LlmModelsController } from './models/llm-models.controller';
+import { LlmModelsService } from './models/llm-models.service';
+import { OpenAiCompatController } from './openai/openai-compat.controller';
+import { OpenAiCompatService } from './openai/openai-compat.service';
+import { OpenAiErrorFilter } from './openai/openai-error.filter';
 import { LlmTemplatesModule } from './templates/templates.module';
-import { LLM_PRICING, LlmPricing } from './usage/llm-pricing';
-import { LlmUsageRecorder } from './usage/llm-usage.recorder';
-import { LlmUsageRepository } from './usage/llm-usage.repository';
-import { LlmUsageService } from './usage/llm-usage.service';
 
-/** The key vault, the usage recorder and reports, without HTTP parts (used by the CLI too). */
-@Module({
-  imports: [TypeOrmModule.forFeature([LlmApiKeyEntity, LlmUsageLogEntity])],
-  providers: [
-    LlmKeysService,
-    LlmKeysRepository,
-    LlmUsageRecorder,
-    LlmUsageRepository,
-    LlmUsageService,
-    {
-      provide: LLM_PRICING,
-      inject: [llmConfig.KEY],
-      useFactory: (c: LlmConfig) => LlmPricing.fromJson(c.pricingJson),
-    },
-  ],
-  exports: [LlmKeysService, LlmUsageRecorder, LlmUsageService, LLM_PRICING],
-})
-export class LlmKeysCoreModule {}
-
+/**
+ * Users' provider keys (`/api/llm/keys`, with a test call), the chat proxy (`/api/llm/chat`)
+ * and its conversations, the model list, the OpenAI-compatible API (`/v1`); every provider call goes through the LLM gateway.
+ */
 @Module({
   imports: [
     LlmKeysCoreModule,
+    LlmGatewayModule,
     LlmTemplatesModule,
     TypeOrmModule.forFeature([LlmConversationEntity, LlmConversationMessageEntity]),
   ],
-  controllers: [LlmKeysController, LlmChatController],
+  controllers: [LlmKeysController, LlmChatController, LlmModelsController, OpenAiCompatController],
   providers: [
-    {
-      provide: LLM_PROVIDERS_SETTINGS,
-      inject: [llmConfig.KEY],
-      useFactory: llmProvidersSettings,
-    },
-    LlmClient,
     LlmConversationsRepository,
     LlmChatService,
     LlmKeyTestService,
+    LlmModelsService,
+    OpenAiCompatService,
+    OpenAiErrorFilter,
   ],
-  exports: [LlmChatService],
+  exports: [LlmChatService, LlmKeyTestService],
 })
 export class LlmProvidersModule {}

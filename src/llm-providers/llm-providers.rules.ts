@@ -17,5 +17,7 @@ export const LLM_RULES = {
     /** Longest range of one usage report. */
     maxRangeDays: 366,
     defaultRangeDays: 30,
+    /** Rows `llm:reprice` recomputes per transaction. */
+    repriceBatchSize: 500,
   },
 } as const;

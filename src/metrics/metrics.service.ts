@@ -55,6 +55,13 @@ export class MetricsService implements ErrorObserver {
     registers: [this.registry],
   });
 
+  private readonly llmUnpriced = new Counter({
+    name: 'passerelle_llm_unpriced_calls_total',
+    help: 'LLM calls whose price is unknown (logged with no cost, not in the spend), by provider and model',
+    labelNames: ['provider', 'model'] as const,
+    registers: [this.registry],
+  });
+
   private readonly llmCalls = new Counter({
     name: 'passerelle_llm_calls_total',
     help: 'LLM provider calls, by provider and outcome (success, error, rate_limited)',
@@ -136,7 +143,8 @@ export class MetricsService implements ErrorObserver {
     status: string;
     promptTokens: number;
     completionTokens: number;
-    costUsd: number;
+    /** Null: the model's price is unknown (counted as unpriced). */
+    costUsd: number | null;
     mock: boolean;
   }): void {
     this.llmCalls.inc({ provider: input.provider, status: input.status });
@@ -146,7 +154,9 @@ export class MetricsService implements ErrorObserver {
     if (input.completionTokens > 0) {
       this.llmTokens.inc({ provider, model, kind: 'completion' }, input.completionTokens);
     }
-    if (!input.mock && input.costUsd > 0) this.llmCost.inc({ provider, model }, input.costUsd);
+    if (input.mock) return;
+    if (input.costUsd === null) this.llmUnpriced.inc({ provider, model });
+    else if (input.costUsd > 0) this.llmCost.inc({ provider, model }, input.costUsd);
   }
 
   /** `tool` is a registered tool name (unknown names are refused before they get here). */

@@ -181,7 +181,13 @@ describe('Reliability: schema-driven fuzzing of every endpoint', () => {
         b?.jsonrpc === '2.0' &&
         typeof error?.code === 'number' &&
         typeof error?.message === 'string';
-      if (!ok && !jsonRpc)
+      // The OpenAI-compatible API answers OpenAI's error body, as its SDKs expect.
+      const openAi =
+        / \/v1\//.test(label) &&
+        typeof error?.message === 'string' &&
+        typeof (error as { type?: unknown })?.type === 'string' &&
+        typeof (error as { code?: unknown })?.code === 'string';
+      if (!ok && !jsonRpc && !openAi)
         failures.push(
           `${label} → ${res.status} error body not in the standard shape: ${res.text.slice(0, 200)}`,
         );

@@ -35,6 +35,29 @@ export interface FakeCall {
 export const FAKE_USAGE = { prompt: 11, completion: 7 };
 export const fakeReply = (provider: FakeProvider) => `Hello from ${provider} fake`;
 
+/**
+ * The dated snapshot OpenAI answers with for an alias (`"model": "gpt-4o-mini-2024-07-18"`
+ * for a `gpt-4o-mini` request), as the real API does: a call is costed with the answer's
+ * model, so prices must match dated ids. Other names (dated already, or unknown) come back
+ * as sent.
+ */
+export const OPENAI_SNAPSHOTS: Readonly<Record<string, string>> = {
+  'gpt-3.5-turbo': 'gpt-3.5-turbo-0125',
+  'gpt-4-turbo': 'gpt-4-turbo-2024-04-09',
+  'gpt-4o': 'gpt-4o-2024-08-06',
+  'gpt-4o-mini': 'gpt-4o-mini-2024-07-18',
+  'gpt-4.1': 'gpt-4.1-2025-04-14',
+  'gpt-4.1-mini': 'gpt-4.1-mini-2025-04-14',
+  'gpt-4.1-nano': 'gpt-4.1-nano-2025-04-14',
+  'gpt-5': 'gpt-5-2025-08-07',
+  'gpt-5-mini': 'gpt-5-mini-2025-08-07',
+  'gpt-5-nano': 'gpt-5-nano-2025-08-07',
+};
+
+/** The `model` a fake provider answers with for a request naming `model`. */
+export const fakeAnswerModel = (provider: FakeProvider, model: string): string =>
+  provider === 'openai' ? (OPENAI_SNAPSHOTS[model] ?? model) : model;
+
 const ROUTES: Record<string, FakeProvider> = {
   '/openai/v1/chat/completions': 'openai',
   '/mistral/v1/chat/completions': 'mistral',
@@ -47,6 +70,7 @@ const ROUTES: Record<string, FakeProvider> = {
  * @ai-sdk/* packages call it: OpenAI-style /chat/completions for OpenAI, Mistral and Groq
  * (Groq puts stream usage in `x_groq.usage`), Anthropic /v1/messages. Failures are queued
  * per provider; error bodies echo the key, to prove the app never passes them through.
+ * OpenAI answers with dated model ids, like the real API (`fakeAnswerModel`).
  */
 export class FakeLlmProviders {
   readonly calls: FakeCall[] = [];
@@ -139,7 +163,7 @@ export class FakeLlmProviders {
       ]);
       if (closed) return;
     }
-    const model = call.body.model ?? 'unknown';
+    const model = fakeAnswerModel(provider, call.body.model ?? 'unknown');
     const text = fakeReply(provider);
     if (!call.body.stream) {
       res

@@ -1,8 +1,9 @@
 import type { LlmUsageRecord } from '../../src/llm-providers/usage/llm-usage.recorder';
 
 /**
- * A usage log entry of a successful 175-token OpenAI call costing $0.00325 (the seed's 2024
- * prices), for tests that feed the recorder known data; override what the test is about.
+ * A usage log entry of a successful 175-token OpenAI call costing $0.00325 (GPT-4 Turbo's
+ * $10 / $30 per million tokens), for tests that feed the recorder known data; override what
+ * the test is about (`costMicroUsd: null` for an unpriced call).
  */
 export const usageRecord = (
   over: Partial<LlmUsageRecord> & Pick<LlmUsageRecord, 'userId'>,

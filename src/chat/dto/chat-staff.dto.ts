@@ -13,7 +13,10 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateNested,
 } from 'class-validator';
+import { LLM_PROVIDERS, type LlmProvider } from '../../llm-providers/entities/llm-api-key.entity';
+import { MAX_FALLBACKS } from '../../llm-gateway/gateway-target.dto';
 import {
   CHAT_PROVIDERS,
   type ChatProvider,
@@ -113,6 +116,27 @@ export class ChatSessionDetailDto extends ChatSessionSummaryDto {
   messages: ChatMessageDto[];
 }
 
+/** A fallback of the assistant: another of the admin's own keys (and its model). */
+export class ChatFallbackDto {
+  @ApiProperty({ enum: LLM_PROVIDERS, example: 'mistral' })
+  @IsIn(LLM_PROVIDERS)
+  provider: LlmProvider;
+
+  @ApiPropertyOptional({
+    example: 'mistral-small-latest',
+    description: 'Default: provider default',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(SETTINGS.modelMaxLength)
+  model?: string;
+
+  @ApiProperty({ format: 'uuid', description: 'One of your own active keys for `provider`' })
+  @IsUUID()
+  keyId: string;
+}
+
 export class ChatSettingsDto {
   @ApiProperty({ example: true })
   autoReplyEnabled: boolean;
@@ -136,6 +160,12 @@ export class ChatSettingsDto {
     description: 'The admin-owned provider key the assistant spends; null: the mock answers',
   })
   llmKeyId: string | null;
+
+  @ApiProperty({
+    type: [ChatFallbackDto],
+    description: 'Tried in order when the call before failed',
+  })
+  fallbacks: ChatFallbackDto[];
 
   @ApiProperty({ example: 'You are the support assistant of Passerelle. Answer briefly.' })
   systemPrompt: string;
@@ -184,6 +214,20 @@ export class UpdateChatSettingsDto {
   @IsOptional()
   @IsUUID()
   llmKeyId?: string | null;
+
+  @ApiPropertyOptional({
+    type: [ChatFallbackDto],
+    maxItems: MAX_FALLBACKS,
+    description:
+      'Tried in order when the call before got a 429, a 5xx, a timeout, a refused key or its ' +
+      'budget was spent; [] for none. Each key must be one of your own active keys.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_FALLBACKS)
+  @ValidateNested({ each: true })
+  @Type(() => ChatFallbackDto)
+  fallbacks?: ChatFallbackDto[];
 
   @ApiPropertyOptional({ example: 'You are the support assistant of Passerelle. Answer briefly.' })
   @IsOptional()

@@ -1,4 +1,5 @@
 import { BaseEntity, Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { LlmProvider } from '../../llm-providers/entities/llm-api-key.entity';
 import type { ChatProvider } from '../../llm-providers/providers/llm-providers.settings';
 
 /** The single row (id = 1) of support chat settings, edited by admins. */
@@ -23,6 +24,13 @@ export class ChatSettingsEntity extends BaseEntity {
    */
   @Column({ type: 'uuid', nullable: true })
   llmKeyId: string | null;
+
+  /**
+   * Tried in order when the call before failed (429, 5xx, timeout, refused key, budget):
+   * keys chosen by an admin among their own, like `llmKeyId`.
+   */
+  @Column({ type: 'jsonb', default: () => "'[]'::jsonb" })
+  fallbacks: { provider: LlmProvider; model?: string; keyId: string }[];
 
   @Column({ type: 'text' })
   systemPrompt: string;

@@ -1,7 +1,7 @@
-import { ArgumentsHost, Catch, ExceptionFilter, Inject, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, Inject, Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
-import { describeError, safeError } from './describe-error';
+import { describeError, safeError, type DescribedError } from './describe-error';
 import { ERROR_OBSERVERS, type ErrorObserver } from './error-observer';
 import type { ErrorResponseDto } from './error-response.dto';
 import { requestId } from '../logging/logging.module';
@@ -9,6 +9,7 @@ import type { AppRequest } from '../auth/principal';
 
 /** Turns every error (domain, HTTP, body-parser, unknown) into `ErrorResponseDto`. */
 @Catch()
+@Injectable()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Exceptions');
 
@@ -43,15 +44,20 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return;
     }
     for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);
+    res.status(status).json(this.body({ status, code, message, details }, id));
+  }
+
+  /** The one error body; an API that must speak another wire format overrides this. */
+  protected body(e: DescribedError, requestId: string): object {
     const body: ErrorResponseDto = {
-      statusCode: status,
-      error: STATUS_CODES[status] ?? 'Error',
-      code,
-      message,
-      requestId: id,
-      ...(details ? { details } : {}),
+      statusCode: e.status,
+      error: STATUS_CODES[e.status] ?? 'Error',
+      code: e.code,
+      message: e.message,
+      requestId,
+      ...(e.details ? { details: e.details } : {}),
     };
-    res.status(status).json(body);
+    return body;
   }
 }
 

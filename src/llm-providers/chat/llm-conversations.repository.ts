@@ -6,6 +6,7 @@ import {
   LlmConversationMessageEntity,
 } from '../entities/llm-conversation.entity';
 import type { ChatTurn } from '../providers/llm-client';
+import { DomainException } from '../../common/errors/domain.exception';
 import { pgPool } from '../../database/kit/pg-pool';
 
 @Injectable()
@@ -15,8 +16,8 @@ export class LlmConversationsRepository {
     private readonly conversations: Repository<LlmConversationEntity>,
   ) {}
 
-  findOwned(id: string, userId: string): Promise<LlmConversationEntity | null> {
-    return this.conversations.findOneBy({ id, userId });
+  findById(id: string): Promise<LlmConversationEntity | null> {
+    return this.conversations.findOneBy({ id });
   }
 
   /** The last `limit` user/assistant turns, oldest first. */
@@ -34,8 +35,10 @@ export class LlmConversationsRepository {
   }
 
   /**
-   * Stores one exchange, creating the conversation when `conversationId` is null. One
-   * statement (atomic without a transaction, one round trip): it runs before the answer is sent.
+   * Stores one exchange. `conversationId` null: a new conversation; an id: that conversation
+   * of the user's, created with that id when nobody has it yet (a client's own tracking id).
+   * One statement (atomic without a transaction, one round trip): it runs before the answer
+   * is sent. An id that turned out to be someone else's stores nothing: 404.
    */
   async appendExchange(input: {
     conversationId: string | null;
@@ -46,28 +49,33 @@ export class LlmConversationsRepository {
     answer: string;
   }): Promise<string> {
     const model = input.model.slice(0, 100);
-    const [conversation, params]: [string, unknown[]] = input.conversationId
-      ? [
-          `UPDATE llm_conversations SET model = $1, updated_at = now() WHERE id = $2 RETURNING id`,
-          [model, input.conversationId],
-        ]
-      : [
-          `INSERT INTO llm_conversations (model, user_id, provider) VALUES ($1, $2, $3) RETURNING id`,
-          [model, input.userId, input.provider],
-        ];
-    const n = params.length;
     // Distinct timestamps keep the order of the two rows unambiguous.
     const now = Date.now();
     // On the pg pool directly (no query runner): this runs on every proxied call.
     const { rows } = await pgPool(this.conversations.manager).query<{ id: string }>(
-      `WITH c AS (${conversation})
+      `WITH c AS (
+         INSERT INTO llm_conversations (id, model, user_id, provider)
+         VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4)
+         ON CONFLICT (id) DO UPDATE SET model = EXCLUDED.model, updated_at = now()
+           WHERE llm_conversations.user_id = EXCLUDED.user_id
+         RETURNING id)
        INSERT INTO llm_conversation_messages (conversation_id, role, content, created_at)
        SELECT c.id, m.role, m.content, m.created_at
-         FROM c, (VALUES ('user', $${n + 1}::text, $${n + 3}::timestamptz),
-                         ('assistant', $${n + 2}::text, $${n + 4}::timestamptz)) AS m (role, content, created_at)
+         FROM c, (VALUES ('user', $5::text, $7::timestamptz),
+                         ('assistant', $6::text, $8::timestamptz)) AS m (role, content, created_at)
        RETURNING conversation_id AS id`,
-      [...params, input.question, input.answer, new Date(now), new Date(now + 1)],
+      [
+        input.conversationId,
+        model,
+        input.userId,
+        input.provider,
+        input.question,
+        input.answer,
+        new Date(now),
+        new Date(now + 1),
+      ],
     );
-    return rows[0]?.id ?? input.conversationId!;
+    if (!rows[0]) throw DomainException.notFound('Conversation');
+    return rows[0].id;
   }
 }

@@ -4,7 +4,11 @@ import { bigintToNumber } from '../../database/kit/transformers';
 export const LLM_CALL_STATUSES = ['success', 'error', 'rate_limited'] as const;
 export type LlmCallStatus = (typeof LLM_CALL_STATUSES)[number];
 
-/** One provider call: tokens, cost (micro-dollars, so a 175-token call is not 0), outcome. */
+/**
+ * One provider call (one attempt of a gateway call): tokens, cost (micro-dollars, so a
+ * 175-token call is not 0), outcome. A NULL cost on a non-mock row is the "unpriced" flag: the
+ * model's price was unknown (never logged as $0); `npm run llm:reprice` fills it in later.
+ */
 @Entity('llm_usage_logs')
 export class LlmUsageLogEntity extends BaseEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -32,8 +36,9 @@ export class LlmUsageLogEntity extends BaseEntity {
   @Column({ type: 'integer', default: 0 })
   totalTokens: number;
 
-  @Column({ type: 'bigint', default: 0, transformer: bigintToNumber })
-  costMicroUsd: number;
+  /** Null: the price was unknown (see llm-pricing.ts); mock calls cost 0. */
+  @Column({ type: 'bigint', nullable: true, transformer: bigintToNumber })
+  costMicroUsd: number | null;
 
   @Column({ type: 'integer' })
   latencyMs: number;
@@ -53,6 +58,14 @@ export class LlmUsageLogEntity extends BaseEntity {
 
   @Column({ type: 'boolean', default: false })
   streamed: boolean;
+
+  /** One LLM gateway call: its attempts (first target, then fallbacks) share this id. */
+  @Column({ type: 'uuid', nullable: true })
+  requestId: string | null;
+
+  /** 1: the first target; 2: the first fallback; … */
+  @Column({ type: 'smallint', default: 1 })
+  attempt: number;
 
   /** Mock calls never count as spend. */
   @Column({ type: 'boolean', default: false })

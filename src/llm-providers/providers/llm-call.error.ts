@@ -1,5 +1,6 @@
 import { APICallError, RetryError } from 'ai';
 import { DomainException } from '../../common/errors/domain.exception';
+import type { ErrorCode } from '../../common/errors/error-code';
 
 export type LlmCallFailure =
   | 'key_rejected'
@@ -19,18 +20,31 @@ const ERROR_CODES: Record<LlmCallFailure, string> = {
   client_aborted: 'CLIENT_ABORTED',
 };
 
+/** The API's answer to each failure: 429 with the provider's Retry-After, 504, else 502. */
+const HTTP_CODES: Record<LlmCallFailure, ErrorCode> = {
+  key_rejected: 'LLM_PROVIDER_KEY_REJECTED',
+  rate_limited: 'RATE_LIMITED',
+  upstream_error: 'LLM_PROVIDER_ERROR',
+  request_refused: 'LLM_PROVIDER_ERROR',
+  timeout: 'LLM_PROVIDER_TIMEOUT',
+  client_aborted: 'LLM_PROVIDER_ERROR',
+};
+
 /**
- * A failed provider call, already classified. Its message is written by us and never
+ * A failed provider call, already classified, and the API's error for it (a DomainException:
+ * the global filter answers it like any other). Its message is written by us and never
  * contains the provider's error body (which may echo the key or the prompt).
  */
-export class LlmCallError extends Error {
+export class LlmCallError extends DomainException {
   constructor(
     readonly failure: LlmCallFailure,
     message: string,
     readonly retryAfter?: string,
     readonly upstreamStatus?: number,
   ) {
-    super(message);
+    super(HTTP_CODES[failure], message, {
+      headers: failure === 'rate_limited' && retryAfter ? { 'Retry-After': retryAfter } : undefined,
+    });
     this.name = 'LlmCallError';
   }
 
@@ -38,29 +52,14 @@ export class LlmCallError extends Error {
     return ERROR_CODES[this.failure];
   }
 
-  get status(): 'error' | 'rate_limited' {
+  /** llm_usage_logs.status of the call. */
+  get logStatus(): 'error' | 'rate_limited' {
     return this.failure === 'rate_limited' ? 'rate_limited' : 'error';
   }
 
   /** 5xx and network errors are worth another try; nothing else is. */
   get retryable(): boolean {
     return this.failure === 'upstream_error';
-  }
-
-  /** The HTTP answer: 429 with the provider's Retry-After, 504 on timeout, else 502. */
-  toHttp(): DomainException {
-    switch (this.failure) {
-      case 'rate_limited':
-        return new DomainException('RATE_LIMITED', this.message, {
-          headers: this.retryAfter ? { 'Retry-After': this.retryAfter } : undefined,
-        });
-      case 'timeout':
-        return new DomainException('LLM_PROVIDER_TIMEOUT', this.message);
-      case 'key_rejected':
-        return new DomainException('LLM_PROVIDER_KEY_REJECTED', this.message);
-      default:
-        return new DomainException('LLM_PROVIDER_ERROR', this.message);
-    }
   }
 
   /** Sorts whatever the SDK (or fetch) threw into one of the failures above. */

@@ -5,10 +5,10 @@ describe(llmProvidersSettingsFromEnv.name, () => {
     const sut = llmProvidersSettingsFromEnv({});
     expect(sut).toMatchObject({ timeoutMs: 60_000, maxRetries: 2, baseUrls: {} });
     expect(sut.defaultModels).toMatchObject({
-      mistral: 'mistral-large-latest',
-      openai: 'gpt-4-turbo-preview',
-      anthropic: 'claude-3-sonnet-20240229',
-      groq: 'llama-3.1-70b-versatile',
+      mistral: 'mistral-medium-latest',
+      openai: 'gpt-5-mini',
+      anthropic: 'claude-sonnet-4-5',
+      groq: 'llama-3.3-70b-versatile',
     });
   });
 

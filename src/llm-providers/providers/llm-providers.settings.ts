@@ -1,5 +1,6 @@
 import { llmConfigFromEnv, type LlmConfig } from '../../config/llm.config';
 import type { LlmProvider } from '../entities/llm-api-key.entity';
+import { MODEL_CATALOG } from './model-catalog';
 
 /** Every provider the chat proxy knows: the real ones, and `mock` (no network, no key). */
 export const CHAT_PROVIDERS = ['mistral', 'openai', 'anthropic', 'groq', 'mock'] as const;
@@ -18,17 +19,9 @@ export interface LlmProvidersSettings {
 
 export const LLM_PROVIDERS_SETTINGS = Symbol('LLM_PROVIDERS_SETTINGS');
 
-const DEFAULT_MODELS: Record<ChatProvider, string> = {
-  mistral: 'mistral-large-latest',
-  openai: 'gpt-4-turbo-preview',
-  anthropic: 'claude-3-sonnet-20240229',
-  groq: 'llama-3.1-70b-versatile',
-  mock: 'mock-echo-1',
-};
-
 /**
  * The providers' settings: the validated `llm` config namespace (src/config/llm.config.ts)
- * with each provider's default model filled in.
+ * with each provider's default model (model-catalog.ts) filled in.
  */
 export function llmProvidersSettings(config: LlmConfig): LlmProvidersSettings {
   return {
@@ -36,7 +29,13 @@ export function llmProvidersSettings(config: LlmConfig): LlmProvidersSettings {
     timeoutMs: config.timeoutMs,
     maxRetries: config.maxRetries,
     retryBaseDelayMs: config.retryBaseDelayMs,
-    defaultModels: { ...DEFAULT_MODELS, ...config.defaultModelOverrides },
+    defaultModels: {
+      ...(Object.fromEntries(CHAT_PROVIDERS.map((p) => [p, MODEL_CATALOG[p].default])) as Record<
+        ChatProvider,
+        string
+      >),
+      ...config.defaultModelOverrides,
+    },
   };
 }
 

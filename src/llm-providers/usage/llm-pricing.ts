@@ -1,70 +1,159 @@
+import { calcPrice } from '@pydantic/genai-prices';
+import { LLM_PROVIDERS } from '../entities/llm-api-key.entity';
+
 /**
- * Prices in US dollars per million tokens (input, output): the providers' 2024 list prices.
- * A price per million tokens in dollars is exactly a price per token in micro-dollars, which
- * is how costs are stored (llm_usage_logs.cost_micro_usd), so a 175-token call is never 0.
- * Override or extend with LLM_PRICING_JSON, e.g. {"gpt-4o-mini":{"input":0.15,"output":0.6}}.
+ * What LLM calls cost, from two sources:
+ *
+ * 1. `LLM_PRICING_JSON` overrides (corrections, private or fine-tuned models), US dollars per
+ *    million tokens, keyed by model (any provider) or `provider:model`;
+ * 2. the prices dataset `@pydantic/genai-prices` ships (bundled data, read offline: it is
+ *    never refreshed over the network), which matches each provider's dated and aliased ids
+ *    (`gpt-4o-mini-2024-07-18`, `claude-sonnet-4-20250514`) and keeps price history.
+ *
+ * Unknown price = `null`, never 0: the log is flagged unpriced and a key with a budget refuses
+ * the model. Why this dataset and not models.dev: docs/LLM_PRICING.md.
  */
+
+/** US dollars per million tokens, which is exactly micro-dollars per token. */
 export interface ModelPrice {
   input: number;
   output: number;
 }
 
-export const DEFAULT_PRICES: Record<string, ModelPrice> = {
-  // OpenAI
-  'gpt-4-turbo-preview': { input: 10, output: 30 },
-  'gpt-4-turbo': { input: 10, output: 30 },
-  'gpt-4o': { input: 5, output: 15 },
-  'gpt-4o-mini': { input: 0.15, output: 0.6 },
-  'gpt-3.5-turbo': { input: 0.5, output: 1.5 },
-  // Anthropic
-  'claude-3-opus-20240229': { input: 15, output: 75 },
-  'claude-3-sonnet-20240229': { input: 3, output: 15 },
-  'claude-3-5-sonnet-20240620': { input: 3, output: 15 },
-  'claude-3-haiku-20240307': { input: 0.25, output: 1.25 },
-  // Mistral
-  'mistral-large-latest': { input: 4, output: 12 },
-  'mistral-small-latest': { input: 1, output: 3 },
-  'open-mistral-7b': { input: 0.25, output: 0.25 },
-  // Groq
-  'llama-3.1-70b-versatile': { input: 0.59, output: 0.79 },
-  'llama-3.1-8b-instant': { input: 0.05, output: 0.08 },
-  'mixtral-8x7b-32768': { input: 0.24, output: 0.24 },
-};
+export type PriceSource = 'override' | 'dataset' | 'free';
+
+export interface CallCost {
+  /** Micro-dollars, rounded to an integer; null when the model's price is unknown. */
+  microUsd: number | null;
+  /** Where the price came from; `free` for the mock provider; null when unknown. */
+  source: PriceSource | null;
+}
 
 /** The pricing table's injection token (built from the `llm` config at boot). */
 export const LLM_PRICING = Symbol('LLM_PRICING');
 
-export class LlmPricing {
-  constructor(private readonly prices: Record<string, ModelPrice> = DEFAULT_PRICES) {}
+/** The mock provider answers locally: its calls cost nothing and are never unpriced. */
+const FREE_PROVIDERS: ReadonlySet<string> = new Set(['mock']);
+const PRICED_PROVIDERS: ReadonlySet<string> = new Set(LLM_PROVIDERS);
 
-  /** Micro-dollars for a call; unknown models cost 0 and say so (`known: false`). */
+/**
+ * The date suffixes providers add to the model they answer with: OpenAI `-2024-07-18`,
+ * Anthropic `-20250514`, Mistral `-2508` (year and month). An override for `gpt-4o-mini` also
+ * prices `gpt-4o-mini-2024-07-18`, since the answer's model is what a call is costed with.
+ */
+const DATE_SUFFIX = /-(?:20\d{2}-\d{2}-\d{2}|20\d{6}|2\d(?:0[1-9]|1[0-2]))$/;
+
+const normalise = (model: string) => model.trim().toLowerCase();
+
+export class LlmPricing {
+  private readonly overrides: ReadonlyMap<string, ModelPrice>;
+
+  /** `overrides`: `model` or `provider:model` → price (see {@link LlmPricing.fromJson}). */
+  constructor(overrides: Readonly<Record<string, ModelPrice>> = {}) {
+    this.overrides = new Map(Object.entries(overrides).map(([k, v]) => [normalise(k), v]));
+  }
+
+  /**
+   * What a call costs, in micro-dollars, at the price in force at `at` (the dataset keeps
+   * history; overrides hold at every date). Null `microUsd` = the price is unknown.
+   */
   cost(
+    provider: string,
     model: string,
     promptTokens: number,
     completionTokens: number,
-  ): { microUsd: number; known: boolean } {
-    const price = this.prices[model];
-    if (!price) return { microUsd: 0, known: false };
-    return {
-      microUsd: Math.round(promptTokens * price.input + completionTokens * price.output),
-      known: true,
-    };
+    at: Date = new Date(),
+  ): CallCost {
+    if (FREE_PROVIDERS.has(provider)) return { microUsd: 0, source: 'free' };
+    const override = this.override(provider, model);
+    if (override) {
+      return {
+        microUsd: Math.round(promptTokens * override.input + completionTokens * override.output),
+        source: 'override',
+      };
+    }
+    const usd = this.dataset(provider, model, promptTokens, completionTokens, at);
+    if (usd === null) return { microUsd: null, source: null };
+    return { microUsd: Math.round(usd * 1e6), source: 'dataset' };
   }
 
-  static fromJson(json: string | undefined): LlmPricing {
-    if (!json) return new LlmPricing();
-    const extra = JSON.parse(json) as Record<string, ModelPrice>;
-    for (const [model, p] of Object.entries(extra)) {
-      if (!(
-        p &&
-        typeof p.input === 'number' &&
-        typeof p.output === 'number' &&
-        p.input >= 0 &&
-        p.output >= 0
-      )) {
-        throw new Error(`Invalid configuration: LLM_PRICING_JSON (bad price for ${model})`);
-      }
+  /** Whether calls to this model can be costed (mock: always; they are free). */
+  isPriced(provider: string, model: string): boolean {
+    return this.cost(provider, model, 1, 1).source !== null;
+  }
+
+  private override(provider: string, model: string): ModelPrice | undefined {
+    const id = normalise(model);
+    const undated = id.replace(DATE_SUFFIX, '');
+    for (const candidate of undated === id ? [id] : [id, undated]) {
+      const price = this.overrides.get(`${provider}:${candidate}`) ?? this.overrides.get(candidate);
+      if (price) return price;
     }
-    return new LlmPricing({ ...DEFAULT_PRICES, ...extra });
+    return undefined;
+  }
+
+  /** US dollars from the bundled dataset, or null when it does not know the model. */
+  private dataset(
+    provider: string,
+    model: string,
+    promptTokens: number,
+    completionTokens: number,
+    at: Date,
+  ): number | null {
+    if (!PRICED_PROVIDERS.has(provider)) return null;
+    try {
+      const price = calcPrice(
+        { input_tokens: promptTokens, output_tokens: completionTokens },
+        model,
+        { providerId: provider, timestamp: at },
+      );
+      return price ? price.total_price : null;
+    } catch {
+      // Usage the dataset refuses (it validates its input): unknown rather than a failed call.
+      return null;
+    }
+  }
+
+  /**
+   * The table for `LLM_PRICING_JSON`: `{"<model>": {"input": 0.15, "output": 0.6}, …}` in US
+   * dollars per million tokens. A key `provider:model` (e.g. `groq:openai/gpt-oss-120b`) applies
+   * to that provider only and wins over a bare `model` key, which applies to every provider.
+   * Refused at boot, with the variable's name: anything but such an object of prices.
+   */
+  static fromJson(json: string | undefined): LlmPricing {
+    if (!json?.trim()) return new LlmPricing();
+    const invalid = (why: string) => new Error(`Invalid configuration: LLM_PRICING_JSON (${why})`);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch {
+      throw invalid('not JSON');
+    }
+    if (!isObject(parsed)) throw invalid('must be an object of model → { input, output }');
+    const overrides: Record<string, ModelPrice> = {};
+    for (const [key, p] of Object.entries(parsed)) {
+      if (!key.trim()) throw invalid('empty model name');
+      const scope = key.includes(':') ? key.slice(0, key.indexOf(':')) : undefined;
+      if (scope !== undefined && FREE_PROVIDERS.has(scope)) {
+        throw invalid(`${key}: mock calls are free, they take no price`);
+      }
+      if (
+        !isObject(p) ||
+        Object.keys(p).some((k) => k !== 'input' && k !== 'output') ||
+        !isPrice(p.input) ||
+        !isPrice(p.output)
+      ) {
+        throw invalid(
+          `bad price for ${key}: want {"input": n, "output": n}, US dollars per million tokens, n ≥ 0`,
+        );
+      }
+      overrides[key] = { input: p.input, output: p.output };
+    }
+    return new LlmPricing(overrides);
   }
 }
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const isPrice = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;

@@ -1,5 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDateString, IsIn, IsOptional, IsUUID } from 'class-validator';
+import {
+  IsBoolean,
+  IsDateString,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsUUID,
+  Matches,
+} from 'class-validator';
 
 export const USAGE_GROUPS = ['day', 'provider', 'model', 'key'] as const;
 export type UsageGroup = (typeof USAGE_GROUPS)[number];
@@ -51,8 +59,19 @@ export class UsageBucketDto {
   @ApiProperty({ example: 20154 })
   totalTokens: number;
 
-  @ApiProperty({ example: 0.3638, description: 'US dollars (mock calls excluded)' })
+  @ApiProperty({
+    example: 0.3638,
+    description:
+      'US dollars of the calls whose price is known (mock calls excluded); unpriced calls are not in it, see unpricedCalls',
+  })
   costUsd: number;
+
+  @ApiProperty({
+    example: 2,
+    description:
+      'Calls whose model had no known price (no dataset price, no LLM_PRICING_JSON entry), so their cost is missing from costUsd, not $0; `npm run llm:reprice` prices them once a price is known. Mock calls are free, never unpriced',
+  })
+  unpricedCalls: number;
 
   @ApiProperty({ example: 840, nullable: true, type: Number })
   averageLatencyMs: number | null;
@@ -73,4 +92,31 @@ export class UsageReportDto {
 
   @ApiProperty({ type: UsageBucketDto, description: 'All buckets together' })
   total: UsageBucketDto;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** `npm run llm:reprice` options: which logs get their cost recomputed from today's prices. */
+export class RepriceUsageDto {
+  /** First UTC day, inclusive; default: the oldest log. */
+  @IsOptional()
+  @Matches(DAY, { message: '$property must be a day, YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: '$property must be a real calendar date' })
+  from?: string;
+
+  /** Last UTC day, inclusive; default: the newest log. */
+  @IsOptional()
+  @Matches(DAY, { message: '$property must be a day, YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: '$property must be a real calendar date' })
+  to?: string;
+
+  /** Only the logs whose cost is unknown (NULL); default: every non-mock log of the range. */
+  @IsOptional()
+  @IsBoolean()
+  onlyUnpriced?: boolean;
+
+  /** Count what would change, write nothing. */
+  @IsOptional()
+  @IsBoolean()
+  dryRun?: boolean;
 }

@@ -47,7 +47,7 @@ export class LlmUsageRecorder implements OnModuleInit, BeforeApplicationShutdown
       status: entry.status,
       promptTokens: entry.promptTokens,
       completionTokens: entry.completionTokens,
-      costUsd: entry.costMicroUsd / 1e6,
+      costUsd: entry.costMicroUsd === null ? null : entry.costMicroUsd / 1e6,
       mock: entry.isMock,
     });
   }
@@ -55,12 +55,13 @@ export class LlmUsageRecorder implements OnModuleInit, BeforeApplicationShutdown
   /**
    * What a key has cost (micro-dollars, mock calls excluded) since `since`: one aggregate on
    * the (key_id, created_at) index, plus the calls not written yet. A batch being committed
-   * may be counted twice for a moment, which errs on the safe side.
+   * may be counted twice for a moment, which errs on the safe side. Unpriced calls (null cost)
+   * add nothing: a key with a budget never makes them (the gateway fails closed).
    */
   async spentSince(keyId: string, since: Date): Promise<number> {
     let spent = await this.logs.spentSince(keyId, since);
     for (const e of this.writer.items()) {
-      if (e.keyId === keyId && !e.isMock && e.createdAt! >= since) spent += e.costMicroUsd;
+      if (e.keyId === keyId && !e.isMock && e.createdAt! >= since) spent += e.costMicroUsd ?? 0;
     }
     return spent;
   }

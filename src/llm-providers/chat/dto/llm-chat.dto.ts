@@ -1,5 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
@@ -13,7 +16,9 @@ import {
   Min,
   MinLength,
   ValidateIf,
+  ValidateNested,
 } from 'class-validator';
+import { GatewayTargetDto, MAX_FALLBACKS } from '../../../llm-gateway/gateway-target.dto';
 import { CHAT_PROVIDERS, type ChatProvider } from '../../providers/llm-providers.settings';
 
 export class LlmChatRequestDto {
@@ -53,7 +58,11 @@ export class LlmChatRequestDto {
   @IsObject()
   variables?: Record<string, string>;
 
-  @ApiPropertyOptional({ example: 'gpt-4o-mini', description: 'Default: the provider’s default' })
+  @ApiPropertyOptional({
+    example: 'gpt-5-mini',
+    description:
+      'Default: the provider’s default (GET /api/llm/models). Retired 2024 names are accepted as aliases of their successors.',
+  })
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -82,7 +91,10 @@ export class LlmChatRequestDto {
 
   @ApiPropertyOptional({
     format: 'uuid',
-    description: 'Continue a conversation (the earlier turns are sent along)',
+    description:
+      'A conversation of yours: an existing one continues (its earlier turns are sent along); ' +
+      'a new UUID you choose starts one with that id, so a client can use its own tracking id. ' +
+      'Someone else’s conversation → 404.',
   })
   @IsOptional()
   @IsUUID()
@@ -95,6 +107,20 @@ export class LlmChatRequestDto {
   @IsOptional()
   @IsUUID()
   keyId?: string;
+
+  @ApiPropertyOptional({
+    type: [GatewayTargetDto],
+    maxItems: MAX_FALLBACKS,
+    description:
+      'Tried in order when the call before got a 429, a 5xx, a timeout or a refused key (or its ' +
+      'key is over budget), before any text was sent. Every attempt is in the usage log.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_FALLBACKS)
+  @ValidateNested({ each: true })
+  @Type(() => GatewayTargetDto)
+  fallbacks?: GatewayTargetDto[];
 
   @ApiPropertyOptional({
     description:
@@ -114,7 +140,10 @@ export class LlmChatUsageDto {
 export class LlmChatResultDto {
   @ApiProperty() response: string;
   @ApiProperty() model: string;
-  @ApiProperty({ enum: CHAT_PROVIDERS }) provider: ChatProvider;
+  @ApiProperty({ enum: CHAT_PROVIDERS, description: 'The provider that answered' })
+  provider: ChatProvider;
+  @ApiProperty({ description: '1: the first target answered; 2: the first fallback; …' })
+  attempt: number;
   @ApiProperty({ type: LlmChatUsageDto }) usage: LlmChatUsageDto;
   @ApiProperty() latencyMs: number;
   @ApiProperty({ format: 'uuid' }) conversationId: string;
