@@ -1,4 +1,5 @@
 import type { ChatStaffService } from '../src/chat/chat-staff.service';
+import type { FeedbackService } from '../src/feedback/feedback.service';
 import type { GptAnalysesService } from '../src/gpt-analyses/gpt-analyses.service';
 import type { GptKeysService } from '../src/gpt-keys/gpt-keys.service';
 import type { LlmKeysService } from '../src/llm-providers/llm-keys.service';
@@ -12,6 +13,7 @@ import { dashboardData } from './dashboard';
 import { toolCallsResource } from './resources/assistant.resources';
 import { chatResources } from './resources/chat.resources';
 import { devisResources } from './resources/devis.resources';
+import { feedbackResource } from './resources/feedback.resource';
 import { gptKeysResource } from './resources/gpt-keys.resource';
 import { type LlmKeyTester, llmKeysResource, llmUsageResource } from './resources/llm.resources';
 import { oauthClientsResource, oauthGrantsResource } from './resources/oauth.resources';
@@ -27,6 +29,7 @@ export interface PanelServices {
   chat: ChatStaffService;
   analyses: GptAnalysesService;
   oauthGrants: OAuthGrantsService;
+  feedback: FeedbackService;
 }
 
 /** Every action of every resource passes its response through scrubSecrets last. */
@@ -61,6 +64,7 @@ export function buildAdminJsOptions(
     llmKeysResource(services.llmKeys, services.llmKeyTester, services.users, components),
     ...devisResources(components),
     ...chatResources(services.chat, components),
+    feedbackResource(services.feedback, components),
     usersResource(services.users, components),
   ].map(withScrub);
 

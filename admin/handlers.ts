@@ -27,6 +27,13 @@ export const date = (p: Payload, key: string): Date | null | undefined => {
   return v === '' ? null : new Date(v);
 };
 
+/** A deletion needs the word typed: one click on the wrong row must not destroy a key. */
+export function confirmDeletion(payload: Payload) {
+  if (text(payload, 'confirm') !== 'DELETE') {
+    throw DomainException.invalidField('confirm', 'Type DELETE to confirm the deletion');
+  }
+}
+
 export type Handler = (
   request: ActionRequest,
   response: unknown,

@@ -33,7 +33,7 @@ describeTwo('LLM budgets across two instances sharing Redis', () => {
     await fake.close();
   });
 
-  const ask = (app: TestApp, token: string, keyId: string) =>
+  const ask = (app: TestApp, token: string, keyId?: string) =>
     fetch(`${app.url}/api/llm/chat`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...bearer(token) },
@@ -79,6 +79,26 @@ describeTwo('LLM budgets across two instances sharing Redis', () => {
     expect(await redis.hlen(`llm:budget:${keyId}:inflight`)).toBe(0);
     fake.reset();
     expect((await ask(b, alice.token, keyId)).status).toBe(200);
+  });
+
+  it('a provider key deleted on one instance stops on the other at once (pub/sub), not after the cache TTL', async () => {
+    const carol = await loginAs(a, 'user');
+    const created = await a
+      .http()
+      .post('/api/llm/keys')
+      .set(bearer(carol.token))
+      .send({ provider: 'openai', name: 'Short-lived', apiKey: OPENAI_KEY })
+      .expect(201);
+    const keyId = created.body.id as string;
+    // No keyId: the default key, from b's cache of active keys (3 s).
+    expect((await ask(b, carol.token)).status).toBe(200);
+    await a.http().delete(`/api/llm/keys/${keyId}`).set(bearer(carol.token)).expect(204);
+    const started = Date.now();
+    let status = 200;
+    while (status === 200 && Date.now() - started < 3_000)
+      status = (await ask(b, carol.token)).status;
+    expect(status).toBe(404);
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 
   it('counts spend recorded by the other instance before Redis knew the month', async () => {

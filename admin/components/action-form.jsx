@@ -4,11 +4,28 @@ import { ApiClient, useNotice } from 'adminjs';
 
 const api = new ApiClient();
 
-const initialValues = (fields) =>
+/**
+ * A field's first value: `value`, else the record's `fromRecord` param (times `scale`, e.g.
+ * micro-dollars shown as dollars) for an edit form, else empty.
+ */
+const fromRecord = (f, record) => {
+  const raw = record?.params?.[f.fromRecord];
+  if (raw === undefined || raw === null || raw === '') return f.type === 'checkbox' ? false : '';
+  if (f.type === 'checkbox') return raw === true || raw === 'true';
+  return f.scale ? String(Number(raw) * f.scale) : String(raw);
+};
+
+const initialValues = (fields, record) =>
   Object.fromEntries(
     fields.map((f) => [
       f.name,
-      f.value !== undefined ? f.value : f.type === 'checkbox' ? false : '',
+      f.value !== undefined
+        ? f.value
+        : f.fromRecord
+          ? fromRecord(f, record)
+          : f.type === 'checkbox'
+            ? false
+            : '',
     ]),
   );
 
@@ -23,7 +40,7 @@ const ActionForm = (props) => {
   const { resource, action, record } = props;
   const custom = action.custom || {};
   const fields = custom.fields || [];
-  const [values, setValues] = useState(() => initialValues(fields));
+  const [values, setValues] = useState(() => initialValues(fields, record));
   const [secret, setSecret] = useState(null);
   const [result, setResult] = useState(null);
   const [error, setError] = useState(null);

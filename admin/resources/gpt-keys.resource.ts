@@ -10,7 +10,18 @@ import type { GptKeysService } from '../../src/gpt-keys/gpt-keys.service';
 import { adminOnly, currentPanelAdmin, readOnlyActions, staffOrAdmin } from '../access';
 import type { ActionResponse, After, ResourceWithOptions } from '../adminjs-types';
 import type { PanelComponents } from '../components';
-import { bool, date, guarded, recordAction, int, reloaded, showUrl, text } from '../handlers';
+import {
+  bool,
+  confirmDeletion,
+  date,
+  guarded,
+  int,
+  listUrl,
+  recordAction,
+  reloaded,
+  showUrl,
+  text,
+} from '../handlers';
 
 const { rateLimitPerHour: RATE, graceSeconds: GRACE } = GPT_KEY_RULES;
 
@@ -171,6 +182,32 @@ export function gptKeysResource(
               record: await reloaded(context, key.id),
               secret: plaintext,
               notice: { message: 'Key rotated', type: 'success' },
+            };
+          }),
+        },
+        removeKey: {
+          actionType: 'record',
+          icon: 'Trash2',
+          variant: 'danger',
+          isAccessible: adminOnly,
+          component: components.ActionForm,
+          custom: {
+            intro:
+              'Deletes the key: GPTs and assistants using it get 401 at once (every instance, with Redis). Its analyses stay.',
+            submitLabel: 'Delete key',
+            variant: 'danger',
+            fields: [
+              { name: 'confirm', label: 'Type DELETE to confirm', type: 'text', required: true },
+            ],
+          },
+          handler: recordAction(async (record, request, context) => {
+            confirmDeletion(request.payload);
+            const name = String(record.params.name);
+            await keys.remove(String(record.id()));
+            return {
+              record: record.toJSON(context.currentAdmin),
+              redirectUrl: listUrl(context),
+              notice: { message: `Key "${name}" deleted`, type: 'success' },
             };
           }),
         },

@@ -1,7 +1,11 @@
 import type { AuthenticatedUser } from '../../src/common/auth/principal';
 import { DomainException } from '../../src/common/errors/domain.exception';
 import { validateInput } from '../../src/common/http/validate-input';
-import { CreateLlmKeyDto, TestLlmKeyDto } from '../../src/llm-providers/dto/llm-key.dto';
+import {
+  CreateLlmKeyDto,
+  TestLlmKeyDto,
+  UpdateLlmKeyDto,
+} from '../../src/llm-providers/dto/llm-key.dto';
 import {
   LLM_PROVIDERS,
   LlmApiKeyEntity,
@@ -18,7 +22,17 @@ import type { UsersService } from '../../src/users/users.service';
 import { adminOnly, currentPanelAdmin, readOnlyActions, staffOrAdmin } from '../access';
 import type { ActionContext, ActionResponse, After, ResourceWithOptions } from '../adminjs-types';
 import type { PanelComponents } from '../components';
-import { bool, guarded, recordAction, reloaded, showUrl, text } from '../handlers';
+import {
+  bool,
+  confirmDeletion,
+  guarded,
+  int,
+  listUrl,
+  recordAction,
+  reloaded,
+  showUrl,
+  text,
+} from '../handlers';
 
 const options = (values: readonly string[]) => values.map((v) => ({ value: v, label: v }));
 
@@ -135,7 +149,7 @@ const actingAdmin = (context: ActionContext) => {
   return principal({ id: a.id, email: a.email, name: a.title, role: 'admin' });
 };
 
-/** LlmKeyTestService, looked up when a test runs (LlmProvidersModule does not export it). */
+/** The key test (LlmKeyTestService: one minimal call through the LLM gateway). */
 export type LlmKeyTester = () => Pick<LlmKeyTestService, 'test'>;
 
 export function llmKeysResource(
@@ -264,6 +278,84 @@ export function llmKeysResource(
             return {
               record: record.toJSON(context.currentAdmin),
               result: { ok: report.ok, message },
+            };
+          }),
+        },
+        editKey: {
+          actionType: 'record',
+          icon: 'Edit',
+          isAccessible: adminOnly,
+          component: components.ActionForm,
+          custom: {
+            intro:
+              'The stored secret is never shown: leave the key field empty to keep it, or paste a new one to replace it.',
+            submitLabel: 'Save',
+            fields: [
+              { name: 'name', label: 'Name', type: 'text', required: true, fromRecord: 'name' },
+              {
+                name: 'monthlyBudgetUsd',
+                label: 'Monthly budget in US dollars (empty: none)',
+                type: 'number',
+                fromRecord: 'monthlyBudgetMicroUsd',
+                scale: 1e-6,
+              },
+              { name: 'isActive', label: 'Active', type: 'checkbox', fromRecord: 'isActive' },
+              {
+                name: 'isDefault',
+                label: 'Default key for this provider',
+                type: 'checkbox',
+                fromRecord: 'isDefault',
+              },
+              { name: 'apiKey', label: 'Replace the key (optional)', type: 'password' },
+            ],
+          },
+          handler: recordAction(async (record, request, context) => {
+            const p = request.payload;
+            const id = String(record.id());
+            const budget = text(p, 'monthlyBudgetUsd');
+            const dto = await validateInput(UpdateLlmKeyDto, {
+              name: text(p, 'name'),
+              monthlyBudgetUsd: budget === '' ? null : int(p, 'monthlyBudgetUsd'),
+              isActive: bool(p, 'isActive') ?? false,
+              isDefault: bool(p, 'isDefault') ?? false,
+              apiKey: text(p, 'apiKey') || undefined,
+            });
+            await llmKeys.update(actingAdmin(context), id, dto);
+            return {
+              record: await reloaded(context, id),
+              redirectUrl: showUrl(context, id),
+              notice: { message: 'Key updated: calls use it at once', type: 'success' },
+            };
+          }),
+        },
+        removeKey: {
+          actionType: 'record',
+          icon: 'Trash2',
+          variant: 'danger',
+          isAccessible: adminOnly,
+          component: components.ActionForm,
+          custom: {
+            intro:
+              'Deletes the stored key. Calls with it stop at once on every instance; its usage logs stay (without the link).',
+            submitLabel: 'Delete key',
+            variant: 'danger',
+            fields: [
+              {
+                name: 'confirm',
+                label: 'Type DELETE to confirm',
+                type: 'text',
+                required: true,
+              },
+            ],
+          },
+          handler: recordAction(async (record, request, context) => {
+            confirmDeletion(request.payload);
+            const name = String(record.params.name);
+            await llmKeys.remove(actingAdmin(context), String(record.id()));
+            return {
+              record: record.toJSON(context.currentAdmin),
+              redirectUrl: listUrl(context),
+              notice: { message: `Key "${name}" deleted`, type: 'success' },
             };
           }),
         },

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { ChatModule } from '../chat/chat.module';
+import { FeedbackModule } from '../feedback/feedback.module';
 import { GptAnalysesModule } from '../gpt-analyses/gpt-analyses.module';
 import { GptKeysCoreModule } from '../gpt-keys/gpt-keys.module';
 import { LlmKeysCoreModule } from '../llm-providers/llm-keys-core.module';
@@ -21,6 +22,7 @@ import { importAdminJs } from './adminjs-esm';
     LlmProvidersModule,
     ChatModule,
     OAuthModule,
+    FeedbackModule,
   ],
   providers: [AdminPanelSetup],
   exports: [AdminPanelSetup],

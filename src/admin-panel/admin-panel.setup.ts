@@ -6,6 +6,7 @@ import { buildAdminJsOptions } from '../../admin/admin-options';
 import { AuthService } from '../auth/auth.service';
 import { ChatStaffService } from '../chat/chat-staff.service';
 import { adminConfig, authConfig } from '../config';
+import { FeedbackService } from '../feedback/feedback.service';
 import { GptKeysService } from '../gpt-keys/gpt-keys.service';
 import { GptAnalysesService } from '../gpt-analyses/gpt-analyses.service';
 import { LlmKeyTestService } from '../llm-providers/llm-key-test.service';
@@ -35,6 +36,7 @@ export class AdminPanelSetup implements OnModuleDestroy {
     private readonly chat: ChatStaffService,
     private readonly analyses: GptAnalysesService,
     private readonly oauthGrants: OAuthGrantsService,
+    private readonly feedback: FeedbackService,
     @Inject(ThrottlerStorage) private readonly limits: ThrottlerStorage,
     @Inject(adminConfig.KEY) private readonly config: ConfigType<typeof adminConfig>,
     @Inject(authConfig.KEY) private readonly authCfg: ConfigType<typeof authConfig>,
@@ -57,6 +59,7 @@ export class AdminPanelSetup implements OnModuleDestroy {
         chat: this.chat,
         analyses: this.analyses,
         oauthGrants: this.oauthGrants,
+        feedback: this.feedback,
       }),
       auth: {
         authenticate: (email, password, ctx) => authenticator.authenticate(email, password, ctx),

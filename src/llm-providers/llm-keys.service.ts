@@ -1,4 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationShutdown,
+  OnModuleInit,
+  Optional,
+} from '@nestjs/common';
+import type Redis from 'ioredis';
+import { REDIS, subscribeToChannel } from '../common/redis/redis.module';
 import { TtlCache } from '../common/ttl-cache';
 import type { ConfigType } from '@nestjs/config';
 import type { AuthenticatedUser } from '../common/auth/principal';
@@ -12,10 +21,11 @@ import { SecretBox, SecretUnreadableError } from './secret-box';
 
 /**
  * How long a user's active keys (for chat calls) and a decrypted key stay in memory. Writes
- * through this service drop both at once on this instance; another instance (or the CLI)
- * catches up within this time, as with GPT keys (GPT_KEY_CACHE_TTL_MS).
+ * through this service drop both at once on this instance and, with Redis, on every other
+ * one; without Redis another instance (or a change by the CLI) catches up within this time.
  */
 const KEY_CACHE_TTL_MS = 3_000;
+const CHANNEL = 'passerelle:llm-keys:changed';
 const KEY_CACHE = { ttlMs: KEY_CACHE_TTL_MS, maxEntries: 10_000 };
 
 export interface RotationReport {
@@ -29,8 +39,10 @@ export interface RotationReport {
  * only. Another user's key is answered 404, as if it did not exist.
  */
 @Injectable()
-export class LlmKeysService {
+export class LlmKeysService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(LlmKeysService.name);
   private readonly box: SecretBox;
+  private subscriber: Redis | null = null;
   /** Active keys with their ciphertext by `userId:provider`: no query per chat call. */
   private readonly active = new TtlCache<string, LlmApiKeyEntity[]>(KEY_CACHE);
   /**
@@ -47,8 +59,24 @@ export class LlmKeysService {
   constructor(
     private readonly repo: LlmKeysRepository,
     @Inject(securityConfig.KEY) security: ConfigType<typeof securityConfig>,
+    @Optional() @Inject(REDIS) private readonly redis: Redis | null = null,
   ) {
     this.box = new SecretBox(security.encryptionKey);
+  }
+
+  onModuleInit() {
+    if (!this.redis) return;
+    this.subscriber = subscribeToChannel(
+      this.redis,
+      CHANNEL,
+      () => this.drop(),
+      (err) =>
+        this.logger.warn(`Not subscribed to LLM key changes (${err.message}); relying on the TTL`),
+    );
+  }
+
+  onApplicationShutdown() {
+    this.subscriber?.disconnect();
   }
 
   async create(user: AuthenticatedUser, dto: CreateLlmKeyDto): Promise<LlmApiKeyEntity> {
@@ -193,8 +221,20 @@ export class LlmKeysService {
     });
   }
 
-  /** Drops every cached key and plaintext after a write (writes are rare: no finer tracking). */
+  /**
+   * Drops every cached key and plaintext after a write (writes are rare: no finer tracking),
+   * here and, with Redis, on every instance: a deleted or deactivated key stops at once.
+   */
   private forget() {
+    this.drop();
+    this.redis?.publish(CHANNEL, 'changed').catch((err: Error) => {
+      this.logger.warn(
+        `Could not announce an LLM key change (${err.message}); other instances catch up within ${KEY_CACHE_TTL_MS} ms`,
+      );
+    });
+  }
+
+  private drop() {
     this.active.clear();
     this.plaintexts.clear();
   }
