@@ -20,6 +20,14 @@ if (!hasChromium && !process.env.JEST_WORKER_ID) {
   );
 }
 
+/**
+ * Suites that only make sense on a PostgreSQL server and Redis (two app instances sharing
+ * them): left out the same way without DATABASE_URL and REDIS_URL, for the same reason.
+ * `.ci/run` runs them in its second e2e step.
+ */
+const SERVER_SUITES = ['<rootDir>/test/llm-budget-redis.e2e-spec.ts'];
+const hasServers = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
+
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
 };
@@ -39,7 +47,11 @@ module.exports = {
       testEnvironment: 'node',
       rootDir: __dirname,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      testPathIgnorePatterns: ['/node_modules/', ...(hasChromium ? [] : BROWSER_SUITES)],
+      testPathIgnorePatterns: [
+        '/node_modules/',
+        ...(hasChromium ? [] : BROWSER_SUITES),
+        ...(hasServers ? [] : SERVER_SUITES),
+      ],
       transform,
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       slowTestThreshold: 30,

@@ -330,6 +330,88 @@ describe('LLM gateway (fake providers on loopback)', () => {
       expect((failure as Error).message).toMatch(/openai/);
     });
 
+    it('falls back on the wire too, and relays a refused key as the SDK’s error', async () => {
+      fake.fail('openai', { kind: 'status', status: 429, retryAfter: '12' });
+      const raw = await openai(alice.token)
+        .chat.completions.create({
+          model: 'openai/gpt-5-mini',
+          messages: [{ role: 'user', content: 'Bonjour' }],
+          // @ts-expect-error Passerelle's extension field
+          fallbacks: [{ provider: 'mistral' }],
+        })
+        .withResponse();
+      expect(raw.data.choices[0].message.content).toBe(fakeReply('mistral'));
+      expect(raw.response.headers.get('x-passerelle-provider')).toBe('mistral');
+      expect(raw.response.headers.get('x-passerelle-attempt')).toBe('2');
+
+      fake.fail('openai', { kind: 'status', status: 401 });
+      const rejected = await openai(alice.token)
+        .chat.completions.create({
+          model: 'openai/gpt-5-mini',
+          messages: [{ role: 'user', content: 'x' }],
+        })
+        .catch((e: unknown) => e);
+      expect((rejected as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
+      expect((rejected as InstanceType<typeof OpenAI.APIError>).code).toBe(
+        'LLM_PROVIDER_KEY_REJECTED',
+      );
+      // The provider's body (which echoes the key) never reaches the client.
+      expect(JSON.stringify(rejected)).not.toContain(KEYS.openai);
+    });
+
+    it('serves Anthropic through the same API (its own wire format, via the ai SDK)', async () => {
+      const completion = await openai(alice.token).chat.completions.create({
+        model: 'anthropic/claude-sonnet-4-5',
+        messages: [{ role: 'user', content: 'Bonjour' }],
+        max_tokens: 50,
+      });
+      expect(completion.choices[0].message.content).toBe(fakeReply('anthropic'));
+      expect(fake.callsTo('anthropic')[0].path).toBe('/anthropic/v1/messages');
+      const stream = await openai(alice.token).chat.completions.create({
+        model: 'anthropic/claude-sonnet-4-5',
+        messages: [{ role: 'user', content: 'Bonjour' }],
+        stream: true,
+        stream_options: { include_usage: true },
+      });
+      let text = '';
+      let usage: OpenAI.CompletionUsage | null | undefined;
+      for await (const chunk of stream) {
+        text += chunk.choices[0]?.delta?.content ?? '';
+        usage = chunk.usage ?? usage;
+      }
+      expect(text).toBe(fakeReply('anthropic'));
+      expect(usage?.completion_tokens).toBe(FAKE_USAGE.completion);
+    });
+
+    it('logs what the wire calls cost, from the model the provider says answered', async () => {
+      await openai(alice.token).chat.completions.create({
+        model: 'openai/gpt-5-mini',
+        messages: [{ role: 'user', content: 'Prix ?' }],
+      });
+      const stream = await openai(alice.token).chat.completions.create({
+        model: 'openai/gpt-5-mini',
+        messages: [{ role: 'user', content: 'Prix en flux ?' }],
+        stream: true,
+      });
+      for await (const _chunk of stream) void _chunk;
+      expect(fake.callsTo('openai')[1].body).toMatchObject({
+        stream: true,
+        stream_options: { include_usage: true },
+      });
+      await t.get(LlmUsageRecorder).flush();
+      const rows = await query<{ model: string; cost_micro_usd: string | null; streamed: boolean }>(
+        t,
+        `SELECT model, cost_micro_usd, streamed FROM llm_usage_logs
+          WHERE key_id = $1 ORDER BY created_at DESC LIMIT 2`,
+        [keyIds.openai],
+      );
+      for (const row of rows) {
+        expect(row.model).toBe('gpt-5-mini-2025-08-07');
+        expect(Number(row.cost_micro_usd)).toBeGreaterThan(0);
+      }
+      expect(rows.map((r) => r.streamed).sort()).toEqual([false, true]);
+    });
+
     it('lists the models the caller can use as provider/model ids', async () => {
       const ids: string[] = [];
       for await (const m of openai(alice.token).models.list()) ids.push(m.id);

@@ -132,9 +132,15 @@ async function fire(target, { duration, amount, connections, pipelining, serverP
  * ({ maxOtherCpu, retries }), a round during which other processes used more than
  * `maxOtherCpu` cores is run again, at most `retries` times in all (a shared machine's builds
  * and tests come in bursts). A target's server is `target.pid`, else `serverPid` (several
- * servers can be compared). Returns the kept runs and the discarded ones, per route.
+ * servers can be compared). `fire` replaces autocannon's run, e.g. closed-loop clients
+ * (bench/lib/llm-targets.js `measure`): it gets the target and { ...load, serverPid, duration }
+ * and resolves { route, completed, seconds, otherCpuMs }. Returns the kept runs and the
+ * discarded ones, per route.
  */
-async function measureAlternating(targets, { duration, rounds, pause = 500, log, quiet, ...load }) {
+async function measureAlternating(
+  targets,
+  { duration, rounds, pause = 500, log, quiet, fire: fireOne = fire, ...load },
+) {
   const runs = new Map(targets.map((t) => [t.route, []]));
   const discarded = new Map(targets.map((t) => [t.route, []]));
   const perRound = duration / rounds;
@@ -144,7 +150,7 @@ async function measureAlternating(targets, { duration, rounds, pause = 500, log,
     const roundRuns = [];
     for (const target of order) {
       const serverPid = target.pid ?? load.serverPid;
-      const run = await fire(target, { ...load, serverPid, duration: perRound });
+      const run = await fireOne(target, { ...load, serverPid, duration: perRound });
       const other = run.otherCpuMs === null ? 0 : run.otherCpuMs / (run.seconds * 1000);
       log(
         `  round ${round + 1}/${rounds} ${target.label ?? target.route}: ${Math.round(run.completed / run.seconds)} req/s` +

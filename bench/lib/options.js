@@ -17,6 +17,16 @@ function wholeNumber(env, name, fallback, min = 1) {
   return value;
 }
 
+/** One of `values` (the first when unset). */
+function oneOf(env, name, values) {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return values[0];
+  if (!values.includes(raw)) {
+    throw new Error(`${name} must be one of ${values.join(', ')} (got "${raw}")`);
+  }
+  return raw;
+}
+
 function list(raw) {
   return (raw ?? '')
     .split(',')
@@ -46,6 +56,11 @@ function readOptions(env = process.env) {
     /** Extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof". */
     serverNodeArgs: list((env.BENCH_SERVER_NODE_ARGS ?? '').replace(/\s+/g, ',')),
     forceBuild: env.BENCH_BUILD === '1',
+    /**
+     * llm-gateway: Passerelle's route compared with Portkey. `auto` takes `/v1/chat/completions`
+     * when the server answers it (else `/api/llm/chat`, said in the report); `v1` or `api` force one.
+     */
+    passerelleLlmRoute: oneOf(env, 'BENCH_PASSERELLE_LLM_ROUTE', ['auto', 'v1', 'api']),
     /** Same variable and default as the server (src/config/gpt.config.ts). */
     usageFlushMs: wholeNumber(env, 'GPT_USAGE_FLUSH_MS', 2000),
   };

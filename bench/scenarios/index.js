@@ -7,5 +7,6 @@ module.exports = [
   require('./gpt-devis'),
   require('./mcp'),
   require('./llm-proxy'),
+  require('./llm-gateway'),
   require('./chat-polling'),
 ];

@@ -5,13 +5,22 @@
 // p50 and ≤ 3 ms at p99 to a whole answer, and ≤ 1 ms at p50 to the first byte of a stream.
 // Two floors run in the same rounds: a bare node:http + fetch pass-through (the least any proxy
 // can add) and a minimal NestJS + `ai` SDK proxy (the least the prescribed stack can add).
-const { randomBytes } = require('node:crypto');
 const { startBareLlmProxy } = require('../lib/bare-llm-proxy');
 const { startNestFloorLlmProxy } = require('../lib/nest-floor-llm-proxy');
-const { REPLY, startFakeOpenAi } = require('../lib/fake-openai-server');
-const { expectStatus, loginNewUser } = require('../lib/fixtures');
 const { runClients } = require('../lib/http-clients');
-const { machineCpuMs, processCpuMs } = require('../lib/load');
+const {
+  MESSAGE,
+  acquireFakeOpenAi,
+  checkChatReply,
+  checkChatStream,
+  checkDone,
+  checkOpenAiCompletion,
+  createLlmUser,
+  measure,
+  percentile,
+  summarize,
+  waitForUsageRows,
+} = require('../lib/llm-targets');
 const { sleep } = require('../lib/postgres');
 const { caveatLines, fmt } = require('../lib/report');
 
@@ -22,12 +31,14 @@ const GOALS = { p50: 1, p99: 3, ttfbP50: 1 };
 /** Cores used by other processes above which the figures are flagged as disturbed. */
 const DISTURBED_CPU = 0.25;
 const MODEL = 'gpt-4-turbo-preview';
-const MESSAGE = 'Résume ce devis de rénovation de salle de bains en deux phrases.';
 
-/** Before the server starts: the loopback provider, and OPENAI_BASE_URL pointing at it. */
+/**
+ * Before the server starts: the loopback provider (shared with the other LLM scenarios of the
+ * mode), and OPENAI_BASE_URL pointing at it.
+ */
 async function prepare({ log, defer }) {
-  const fake = await startFakeOpenAi();
-  log(`Loopback OpenAI-compatible provider on ${fake.baseUrl} (pid ${fake.pid})`);
+  const provider = await acquireFakeOpenAi(log);
+  const { fake } = provider;
   const bare = await startBareLlmProxy(`${fake.baseUrl}/v1`);
   log(`Bare pass-through proxy (node:http + fetch) on ${bare.baseUrl} (pid ${bare.pid})`);
   const nestFloor = await startNestFloorLlmProxy(`${fake.baseUrl}/v1`);
@@ -35,43 +46,10 @@ async function prepare({ log, defer }) {
   const stop = defer('stop the loopback LLM provider and the floor proxies', async () => {
     await nestFloor.stop();
     await bare.stop();
-    await fake.stop();
+    await provider.release();
   });
   return { env: { OPENAI_BASE_URL: `${fake.baseUrl}/v1` }, fake, bare, nestFloor, stop };
 }
-
-/** A user with an OpenAI key (of a plausible format: the loopback provider takes any). */
-async function setUp(ctx) {
-  const base = ctx.server.baseUrl;
-  const email = `bench-llm-${ctx.mode.id}-${randomBytes(3).toString('hex')}@example.com`;
-  const token = await loginNewUser(ctx.cli, base, email, 'user');
-  const apiKey = `sk-proj-${randomBytes(36).toString('base64url')}`;
-  const key = await expectStatus('POST', `${base}/api/llm/keys`, 201, {
-    token,
-    body: { provider: 'openai', name: 'Bench loopback', apiKey },
-  });
-  return { token, apiKey, keyId: key.json().id };
-}
-
-const sseData = (text) =>
-  text
-    .split('\n\n')
-    .filter((b) => b.startsWith('data: '))
-    .map((b) => b.slice(6));
-
-/** The app's SSE (and the Nest floor's): deltas making up the reply, then `done`. */
-function checkProxyStream(res) {
-  const events = sseData(res.body).map((d) => JSON.parse(d));
-  const text = events
-    .filter((e) => e.type === 'delta')
-    .map((e) => e.text)
-    .join('');
-  return events.pop()?.type === 'done' && text === REPLY ? null : 'stream did not finish';
-}
-
-const checkReply = (res) =>
-  JSON.parse(res.body).data.response === REPLY ? null : 'unexpected answer';
-const checkDone = (res) => (sseData(res.body).pop() === '[DONE]' ? null : 'stream did not finish');
 
 /** A floor proxy (bench/lib): POST /chat { message, stream? }. */
 function passThrough(route, server, stream, check) {
@@ -99,8 +77,7 @@ function targets(ctx, { token, apiKey }) {
       method: 'POST',
       headers: directHeaders,
       body: json({ model: MODEL, messages }),
-      check: (res) =>
-        JSON.parse(res.body).choices[0].message.content === REPLY ? null : 'unexpected answer',
+      check: checkOpenAiCompletion,
     },
     proxy: {
       route: 'POST /api/llm/chat',
@@ -108,7 +85,7 @@ function targets(ctx, { token, apiKey }) {
       method: 'POST',
       headers: proxyHeaders,
       body: json({ provider: 'openai', message: MESSAGE }),
-      check: checkReply,
+      check: checkChatReply,
     },
     directStream: {
       route: 'provider directly, stream',
@@ -118,7 +95,7 @@ function targets(ctx, { token, apiKey }) {
       body: json({ model: MODEL, messages, stream: true, stream_options: { include_usage: true } }),
       check: checkDone,
     },
-    bare: passThrough('bare pass-through proxy', ctx.prepared.bare, false, checkReply),
+    bare: passThrough('bare pass-through proxy', ctx.prepared.bare, false, checkChatReply),
     bareStream: passThrough('bare pass-through proxy, stream', ctx.prepared.bare, true, checkDone),
     proxyStream: {
       route: 'POST /api/llm/chat, stream',
@@ -126,10 +103,10 @@ function targets(ctx, { token, apiKey }) {
       method: 'POST',
       headers: proxyHeaders,
       body: json({ provider: 'openai', message: MESSAGE, stream: true }),
-      check: checkProxyStream,
+      check: checkChatStream,
     },
     nestFloor: {
-      ...passThrough('NestJS + ai SDK floor proxy', ctx.prepared.nestFloor, false, checkReply),
+      ...passThrough('NestJS + ai SDK floor proxy', ctx.prepared.nestFloor, false, checkChatReply),
       pid: ctx.prepared.nestFloor.pid,
     },
     nestFloorStream: {
@@ -137,80 +114,16 @@ function targets(ctx, { token, apiKey }) {
         'NestJS + ai SDK floor proxy, stream',
         ctx.prepared.nestFloor,
         true,
-        checkProxyStream,
+        checkChatStream,
       ),
       pid: ctx.prepared.nestFloor.pid,
     },
   };
 }
 
-function percentile(values, p) {
-  const sorted = Float64Array.from(values).sort();
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-function summarize(runs) {
-  const latencies = runs.flatMap((r) => r.latencies);
-  const ttfbs = runs.flatMap((r) => r.ttfbs);
-  const seconds = runs.reduce((s, r) => s + r.seconds, 0);
-  const completed = runs.reduce((s, r) => s + r.completed, 0);
-  const serverCpuMs = runs.reduce((s, r) => s + (r.serverCpuMs ?? 0), 0);
-  return {
-    route: runs[0].route,
-    completed,
-    sent: runs.reduce((s, r) => s + r.sent, 0),
-    failed: runs.reduce((s, r) => s + r.failed, 0),
-    problems: runs.flatMap((r) => r.problems).slice(0, 3),
-    rps: completed / seconds,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    ttfbP50: percentile(ttfbs, 50),
-    ttfbP99: percentile(ttfbs, 99),
-    serverCpuPerRequestUs: (serverCpuMs * 1000) / completed,
-    otherCpu: runs.reduce((s, r) => s + (r.otherCpuMs ?? 0), 0) / (seconds * 1000),
-  };
-}
-
-/**
- * One measured run, with the CPU the server (the app, or the Nest floor for its targets) and the
- * rest of the machine used meanwhile; the provider, the other proxies and PostgreSQL and Redis
- * (`services`: the app stores conversations and usage) count as neither.
- */
-async function measure(target, load, pids, services) {
-  const serverPid = target.pid ?? pids.server;
-  const helpers = [pids.server, pids.fake, pids.bare, pids.nestFloor].filter(
-    (p) => p !== serverPid,
-  );
-  const cpuOf = (list) => list.reduce((sum, pid) => sum + processCpuMs(pid), 0);
-  const server0 = processCpuMs(serverPid);
-  const helpers0 = cpuOf(helpers);
-  const machine0 = machineCpuMs();
-  const own0 = process.cpuUsage();
-  const servicesUsed = await services.start();
-  const r = await runClients(target, load);
-  const { ms: servicesMs } = await servicesUsed();
-  const serverCpuMs = processCpuMs(serverPid) - server0;
-  const fakeCpuMs = cpuOf(helpers) - helpers0;
-  const own = process.cpuUsage(own0);
-  const ownMs = (own.user + own.system) / 1000;
-  const otherCpuMs = Math.max(
-    0,
-    machineCpuMs() - machine0 - serverCpuMs - fakeCpuMs - ownMs - servicesMs,
-  );
-  return { ...r, serverCpuMs, otherCpuMs };
-}
-
-async function usageRows(db, keyId) {
-  const { rows } = await db.query('SELECT count(*) AS n FROM llm_usage_logs WHERE key_id = $1', [
-    keyId,
-  ]);
-  return Number(rows[0].n);
-}
-
 async function run(ctx) {
   const { options, log, db } = ctx;
-  const setup = await setUp(ctx);
+  const setup = await createLlmUser(ctx, 'llm');
   const t = targets(ctx, setup);
   const pids = {
     server: ctx.server.pid,
@@ -273,11 +186,7 @@ async function run(ctx) {
   }
 
   // Every proxied call, stream or not, leaves one usage log row (written in batches, ~1 s).
-  let logged = await usageRows(db, setup.keyId);
-  for (let i = 0; i < 50 && logged < proxied.sent; i++) {
-    await sleep(200);
-    logged = await usageRows(db, setup.keyId);
-  }
+  const logged = await waitForUsageRows(db, setup.keyId, proxied.sent);
   if (logged !== proxied.sent) {
     problems.push(`${logged} usage log rows for ${proxied.sent} proxied calls`);
   }

@@ -257,6 +257,7 @@ export class LlmGateway {
       maxRetries: call.maxRetries,
       timeoutMs: call.timeoutMs,
       signal: call.signal,
+      transport: call.transport,
     };
     const base = { requestId, provider, requestedModel: model, attempt, call: chatCall };
     if (provider === 'mock') {

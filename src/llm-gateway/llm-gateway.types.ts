@@ -37,6 +37,8 @@ export interface GatewayCall {
   /** Overrides of the server settings for this call (a key test fails fast). */
   maxRetries?: number;
   timeoutMs?: number;
+  /** How a non-streamed call reaches an OpenAI-wire provider (ChatCall.transport). */
+  transport?: 'sdk' | 'openai-wire';
   /** The conversation the call belongs to, for the usage log. */
   conversationId?: string | null;
   /**

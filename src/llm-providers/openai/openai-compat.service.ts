@@ -122,6 +122,9 @@ export class OpenAiCompatService {
       temperature: dto.temperature,
       maxTokens: dto.max_completion_tokens ?? dto.max_tokens,
       conversationId,
+      // OpenAI's wire in, OpenAI's wire out: no SDK translation in between where the provider
+      // speaks it (OpenAI, Mistral, Groq); Anthropic still goes through the `ai` SDK.
+      transport: 'openai-wire',
       persist: conversationId
         ? (a) =>
             this.conversations.appendExchange({

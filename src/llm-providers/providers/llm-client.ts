@@ -11,6 +11,7 @@ import {
   type LlmProvidersSettings,
 } from './llm-providers.settings';
 import { mockReply, mockStream } from './mock-chat';
+import { openAiWireGenerate, openAiWireStream, speaksOpenAiWire } from './openai-wire';
 
 export interface ChatTurn {
   role: 'user' | 'assistant';
@@ -32,6 +33,12 @@ export interface ChatCall {
   /** Overrides of the server settings for this call (a key test fails fast). */
   maxRetries?: number;
   timeoutMs?: number;
+  /**
+   * `openai-wire`: a call to a provider speaking OpenAI's wire format goes straight over HTTP
+   * (openai-wire.ts) instead of through the `ai` SDK; the OpenAI-compatible API uses it.
+   * Ignored for other providers (Anthropic, mock).
+   */
+  transport?: 'sdk' | 'openai-wire';
 }
 
 export interface ChatUsage {
@@ -70,6 +77,14 @@ export class LlmClient {
     for (let attempt = 0; ; attempt++) {
       const deadline = new Deadline(call.timeoutMs ?? this.settings.timeoutMs, call.signal);
       try {
+        if (call.transport === 'openai-wire' && speaksOpenAiWire(call.provider)) {
+          const baseUrl = this.settings.baseUrls[call.provider];
+          return await openAiWireGenerate(
+            { ...call, provider: call.provider },
+            baseUrl,
+            deadline.signal,
+          );
+        }
         const result = await generateText({
           ...this.options(call, deadline.signal),
         });
@@ -121,6 +136,13 @@ export class LlmClient {
   }
 
   private async *streamOnce(call: ChatCall, deadline: Deadline): AsyncGenerator<ChatStreamEvent> {
+    if (call.transport === 'openai-wire' && speaksOpenAiWire(call.provider)) {
+      const baseUrl = this.settings.baseUrls[call.provider];
+      yield* openAiWireStream({ ...call, provider: call.provider }, baseUrl, deadline.signal, () =>
+        deadline.restart(),
+      );
+      return;
+    }
     const result = streamText({
       ...this.options(call, deadline.signal),
       // Errors come through fullStream; the default handler would print them.
