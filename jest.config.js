@@ -11,12 +11,13 @@ const BROWSER_SUITES = [
   '<rootDir>/test/admin-browser.e2e-spec.ts',
   '<rootDir>/test/chat-page.e2e-spec.ts',
   '<rootDir>/test/oauth-browser.e2e-spec.ts',
+  '<rootDir>/test/timesheets-browser.e2e-spec.ts',
 ];
 const hasChromium = existsSync('/usr/bin/chromium');
 if (!hasChromium && !process.env.JEST_WORKER_ID) {
   console.warn(
     'jest: /usr/bin/chromium is missing (apt-get install chromium): the browser suites ' +
-      '(test/admin-browser, test/chat-page, test/oauth-browser) do not run.',
+      '(test/admin-browser, test/chat-page, test/oauth-browser, test/timesheets-browser) do not run.',
   );
 }
 

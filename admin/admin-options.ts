@@ -5,6 +5,8 @@ import type { GptKeysService } from '../src/gpt-keys/gpt-keys.service';
 import type { LlmKeysService } from '../src/llm-providers/llm-keys.service';
 import type { LlmUsageService } from '../src/llm-providers/usage/llm-usage.service';
 import type { OAuthGrantsService } from '../src/oauth/oauth-grants.service';
+import type { TimesheetsHierarchyService } from '../src/timesheets/timesheets-hierarchy.service';
+import type { TimesheetsReportService } from '../src/timesheets/timesheets-report.service';
 import type { UsersService } from '../src/users/users.service';
 import { scrubSecrets, staffOrAdmin } from './access';
 import type { AdminJSOptions, ResourceWithOptions } from './adminjs-types';
@@ -17,6 +19,7 @@ import { feedbackResource } from './resources/feedback.resource';
 import { gptKeysResource } from './resources/gpt-keys.resource';
 import { type LlmKeyTester, llmKeysResource, llmUsageResource } from './resources/llm.resources';
 import { oauthClientsResource, oauthGrantsResource } from './resources/oauth.resources';
+import { timesheetPages, timesheetResources } from './resources/timesheets.resources';
 import { usersResource } from './resources/users.resource';
 
 export interface PanelServices {
@@ -30,6 +33,8 @@ export interface PanelServices {
   analyses: GptAnalysesService;
   oauthGrants: OAuthGrantsService;
   feedback: FeedbackService;
+  timesheetHierarchy: TimesheetsHierarchyService;
+  timesheetReports: TimesheetsReportService;
 }
 
 /** Every action of every resource passes its response through scrubSecrets last. */
@@ -62,10 +67,18 @@ export function buildAdminJsOptions(
     oauthGrantsResource(services.oauthGrants, components),
     llmUsageResource(services.llmUsage),
     llmKeysResource(services.llmKeys, services.llmKeyTester, services.users, components),
-    ...devisResources(components),
+    ...devisResources(services.analyses, components),
     ...chatResources(services.chat, components),
     feedbackResource(services.feedback, components),
     usersResource(services.users, components),
+    ...timesheetResources(
+      {
+        hierarchy: services.timesheetHierarchy,
+        reports: services.timesheetReports,
+        users: services.users,
+      },
+      components,
+    ),
   ].map(withScrub);
 
   return {
@@ -81,6 +94,7 @@ export function buildAdminJsOptions(
         return dashboardData(services);
       },
     },
+    pages: timesheetPages(services.timesheetReports, components),
     branding: {
       companyName: 'Passerelle back-office',
       withMadeWithLove: false,
@@ -104,7 +118,15 @@ export function buildAdminJsOptions(
             'tool-calls': 'Tool calls',
             'oauth-clients': 'OAuth clients',
             'oauth-grants': 'Grants',
+            'timesheet-customers': 'Customers',
+            'timesheet-projects': 'Projects',
+            'timesheet-phases': 'Phases',
+            'timesheet-activities': 'Activities',
+            'timesheet-kinds': 'Kinds of work',
+            'timesheet-members': 'Memberships',
+            'timesheet-entries': 'Time entries',
           },
+          pages: { timesheetWeek: 'Timesheets: week' },
           actions: {
             newKey: 'New key',
             rotate: 'Rotate',
@@ -115,6 +137,15 @@ export function buildAdminJsOptions(
             newUser: 'New user',
             resetPassword: 'Reset password',
             revoke: 'Revoke',
+            newCustomer: 'New customer',
+            newKind: 'New kind',
+            addProject: 'Add project',
+            addPhase: 'Add phase',
+            addActivity: 'Add activity',
+            assignPerson: 'Assign person',
+            setKinds: 'Allowed kinds',
+            unassign: 'Unassign',
+            exportCsv: 'Export CSV',
           },
         },
       },

@@ -10,6 +10,8 @@ const FILES = {
   DevisShow: 'devis-show.jsx',
   ChatThread: 'chat-thread.jsx',
   PlainText: 'plain-text.jsx',
+  TimesheetWeek: 'timesheet-week.jsx',
+  TimesheetExport: 'timesheet-export.jsx',
 } as const;
 
 export type PanelComponents = Record<keyof typeof FILES, string>;

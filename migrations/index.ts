@@ -13,6 +13,9 @@ import { Timesheets1764720000000 } from './1764720000000-Timesheets';
 import { SearchAndForeignKeyIndexes1764806400000 } from './1764806400000-SearchAndForeignKeyIndexes';
 import { LlmGatewayAttempts1764979200000 } from './1764979200000-LlmGatewayAttempts';
 import { UnpricedUsage1765065600000 } from './1765065600000-UnpricedUsage';
+import { DoubtfulAnalysisReview1765152000000 } from './1765152000000-DoubtfulAnalysisReview';
+import { ChatRatingAndWelcomeLanguages1765238400000 } from './1765238400000-ChatRatingAndWelcomeLanguages';
+import { TimesheetAdminViews1765324800000 } from './1765324800000-TimesheetAdminViews';
 
 /** Applied in this order; add each new migration class here. */
 export const migrations = [
@@ -31,4 +34,7 @@ export const migrations = [
   SearchAndForeignKeyIndexes1764806400000,
   LlmGatewayAttempts1764979200000,
   UnpricedUsage1765065600000,
+  DoubtfulAnalysisReview1765152000000,
+  ChatRatingAndWelcomeLanguages1765238400000,
+  TimesheetAdminViews1765324800000,
 ];

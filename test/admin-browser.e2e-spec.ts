@@ -90,7 +90,7 @@ describe('Back-office in a browser', () => {
     await page.fill('input[name=password]', ADMIN.password);
     await page.click('form button');
     await page.waitForSelector('[data-testid=passerelle-dashboard]');
-    for (const chart of ['chart-gpt-keys', 'chart-analyses', 'chart-llm-cost']) {
+    for (const chart of ['chart-gpt-keys', 'chart-analyses', 'chart-llm-cost', 'chat-ratings']) {
       await page.waitForSelector(`[data-testid=${chart}]`);
     }
     await page.screenshot({ path: join(ARTIFACTS, 'admin-dashboard.png'), fullPage: true });
@@ -180,6 +180,96 @@ describe('Back-office in a browser', () => {
     );
     expect(await page.textContent('[data-testid=analysis-show]')).not.toContain('{"summary"');
     await page.screenshot({ path: join(ARTIFACTS, 'admin-analysis.png'), fullPage: true });
+  });
+
+  it('deletes a GPT key once DELETE is typed; it gets 401 within the cache window', async () => {
+    const issued = await createGptKey(t, { name: 'Browser doomed key' });
+    const me = () =>
+      fetch(`${t.url}/api/gpt/me`, { headers: { Authorization: `Bearer ${issued.plaintext}` } });
+    expect((await me()).status).toBe(200);
+    await page.goto(`${t.url}/admin/resources/gpt-keys/records/${issued.key.id}/removeKey`);
+    await page.fill('#field-confirm', 'delete');
+    await page.click('[data-testid=action-submit]');
+    await page.waitForSelector('text=Type DELETE to confirm the deletion');
+    expect((await me()).status).toBe(200);
+    await page.fill('#field-confirm', 'DELETE');
+    await page.click('[data-testid=action-submit]');
+    await page.waitForURL(/\/resources\/gpt-keys\/actions\/list/);
+    const deletedAt = Date.now();
+    let status = 200;
+    while (status !== 401 && Date.now() - deletedAt < 5_000) {
+      status = (await me()).status;
+      if (status !== 401) await sleep(200);
+    }
+    expect(status).toBe(401);
+    expect(await query(t, 'SELECT 1 FROM gpt_api_keys WHERE id = $1', [issued.key.id])).toEqual([]);
+  });
+
+  it('triages a bug report from the feedback list', async () => {
+    const posted = await fetch(`${t.url}/api/feedback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'bug', message: 'Le bouton Envoyer ne répond plus' }),
+    });
+    expect(posted.status).toBe(201);
+    const { id } = (await posted.json()) as { id: string };
+    await page.goto(`${t.url}/admin/resources/feedback`);
+    await page.waitForSelector('text=Le bouton Envoyer ne répond plus');
+    await page.goto(`${t.url}/admin/resources/feedback/records/${id}/triage`);
+    await page.click('[data-testid=action-submit]');
+    await page.waitForURL(new RegExp(`/records/${id}/show`));
+    const [row] = await query<{ status: string }>(t, 'SELECT status FROM feedback WHERE id = $1', [
+      id,
+    ]);
+    expect(row.status).toBe('triaged');
+  });
+
+  it('a doubtful analysis: its page links to its conversation, and staff mark it reviewed', async () => {
+    const { plaintext: gpt } = await createGptKey(t, { name: 'Browser review GPT' });
+    const [devis] = await query<{ id: string }>(
+      t,
+      `SELECT id FROM devis WHERE reference = 'DEV-BROWSER-1'`,
+    );
+    const res = await fetch(`${t.url}/api/gpt/analysis`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', Authorization: `Bearer ${gpt}` },
+      body: JSON.stringify({
+        devisId: devis.id,
+        gptScore: 38,
+        gptGrade: 'D',
+        confidence: 30,
+        analysis: { summary: 'Lignes illisibles, prix impossibles à vérifier.' },
+        recommendations: [],
+      }),
+    });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    await page.goto(`${t.url}/admin/resources/gpt-analyses/records/${id}/show`);
+    await page.waitForSelector('[data-testid=analysis-review] >> text=awaiting review');
+    await page.click('[data-testid=analysis-conversation]');
+    await page.waitForSelector('[data-testid=chat-thread]');
+    await page.waitForSelector('[data-testid=chat-messages] >> text=confiance 30 %');
+    await page.waitForSelector('[data-testid=chat-review-analysis]');
+    await page.screenshot({
+      path: join(ARTIFACTS, 'admin-review-conversation.png'),
+      fullPage: true,
+    });
+
+    await page.goto(`${t.url}/admin/resources/gpt-analyses/records/${id}/markReviewed`);
+    await page.selectOption('#field-verdict', 'corrected');
+    await page.fill('#field-note', 'Prix vérifiés avec le client.');
+    await page.click('[data-testid=action-submit]');
+    await page.waitForURL(new RegExp(`/records/${id}/show`));
+    await page.waitForSelector('[data-testid=analysis-review] >> text=reviewed: corrected');
+    const [row] = await query<{ review_status: string; review_note: string }>(
+      t,
+      'SELECT review_status, review_note FROM gpt_analyses WHERE id = $1',
+      [id],
+    );
+    expect(row).toEqual({
+      review_status: 'reviewed',
+      review_note: 'Prix vérifiés avec le client.',
+    });
   });
 
   it('logs out', async () => {

@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_CHAT_WELCOME, DEFAULT_HANDOFF_KEYWORDS } from '../migrations/1764115200000-Chat';
+import { DEFAULT_HANDOFF_KEYWORDS } from '../migrations/1764115200000-Chat';
+import {
+  DEFAULT_CHAT_WELCOME_EN,
+  DEFAULT_CHAT_WELCOME_FR,
+} from '../migrations/1765238400000-ChatRatingAndWelcomeLanguages';
 import { mockChatReply } from '../src/chat/chat-assistant.service';
 import { ChatStaffService } from '../src/chat/chat-staff.service';
 import { FALLBACK_NOTICE, HANDOFF_NOTICE, RESOLVED_NOTICE } from '../src/chat/chat-messages';
@@ -94,7 +98,7 @@ describe('Support chat (high limits; the limits themselves are in chat-limits.e2
             sequence: 1,
             role: 'assistant',
             senderName: 'Assistant',
-            content: DEFAULT_CHAT_WELCOME,
+            content: DEFAULT_CHAT_WELCOME_FR, // no Accept-Language: French
           },
         ],
       });
@@ -388,7 +392,7 @@ describe('Support chat (high limits; the limits themselves are in chat-limits.e2
       expect(calls[1].body.model).toBe('gpt-4o-mini');
       expect(calls[1].body.messages).toEqual([
         { role: 'system', content: 'You are Passerelle support. Be brief.' },
-        { role: 'assistant', content: DEFAULT_CHAT_WELCOME },
+        { role: 'assistant', content: DEFAULT_CHAT_WELCOME_FR },
         { role: 'user', content: 'My quote is missing' },
         { role: 'assistant', content: fakeReply('openai') },
         { role: 'user', content: 'It was sent on Monday' },
@@ -710,7 +714,7 @@ describe('Support chat (high limits; the limits themselves are in chat-limits.e2
 
   describe('settings', () => {
     afterAll(async () => {
-      await patchSettings({ autoReplyEnabled: true, welcomeMessage: DEFAULT_CHAT_WELCOME });
+      await patchSettings({ autoReplyEnabled: true, welcomeMessage: DEFAULT_CHAT_WELCOME_FR });
     });
 
     it('are seeded by the migration and editable by admins only', async () => {
@@ -721,7 +725,9 @@ describe('Support chat (high limits; the limits themselves are in chat-limits.e2
         .expect(200);
       expect(res.body).toMatchObject({
         autoReplyEnabled: true,
-        welcomeMessage: DEFAULT_CHAT_WELCOME,
+        welcomeMessage: DEFAULT_CHAT_WELCOME_FR,
+        welcomeMessageFr: DEFAULT_CHAT_WELCOME_FR,
+        welcomeMessageEn: DEFAULT_CHAT_WELCOME_EN,
         handoffKeywords: DEFAULT_HANDOFF_KEYWORDS,
         mockReplies: true,
       });

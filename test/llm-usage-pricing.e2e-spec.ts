@@ -147,9 +147,15 @@ describe('LLM prices: the dataset, overrides, unpriced calls and repricing', () 
     it('on the dashboard: unpriced calls of the last 30 days', async () => {
       const data = await dashboardData({
         gptKeys: { dailyUsageByKey: async () => [] },
-        analyses: { perDay: async () => [] },
+        analyses: {
+          perDay: async () => [],
+          awaitingReview: async () => ({ count: 0, oldest: null }),
+        },
         llmUsage: t.get(LlmUsageService),
-        chat: { openChatsSummary: async () => ({ open: 0, unassigned: 0, waiting: [] }) },
+        chat: {
+          openChatsSummary: async () => ({ open: 0, unassigned: 0, waiting: [] }),
+          ratingsByWeek: async () => [],
+        },
       });
       expect(data.llmUnpricedCalls).toBe(1);
       const openai = data.llmCostByProvider.find((s) => s.label === 'openai')!;

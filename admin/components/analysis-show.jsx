@@ -61,6 +61,41 @@ const AnalysisShow = ({ record }) => {
           </Link>
         </Box>
       </Box>
+      {a.reviewStatus && a.reviewStatus !== 'none' ? (
+        <Box
+          mb="xl"
+          p="lg"
+          style={{ border: '1px solid #e6e6ee', borderRadius: 4 }}
+          data-testid="analysis-review"
+        >
+          <Label>Human review</Label>
+          <Text mb="sm">
+            <Badge variant={a.reviewStatus === 'pending' ? 'danger' : 'success'} mr="default">
+              {a.reviewStatus === 'pending' ? 'awaiting review' : `reviewed: ${a.reviewVerdict}`}
+            </Badge>
+            {a.reviewedAt
+              ? `on ${String(a.reviewedAt).replace('T', ' ').slice(0, 16)} UTC`
+              : 'Low confidence or grade E: a person should look at it.'}
+          </Text>
+          {a.reviewNote ? (
+            <Text mb="sm" style={{ whiteSpace: 'pre-wrap' }}>
+              {a.reviewNote}
+            </Text>
+          ) : null}
+          {a.supportSessionId ? (
+            <Link
+              data-testid="analysis-conversation"
+              href={h.recordActionUrl({
+                resourceId: 'chat-sessions',
+                recordId: a.supportSessionId,
+                actionName: 'show',
+              })}
+            >
+              Open its support conversation
+            </Link>
+          ) : null}
+        </Box>
+      ) : null}
       <H4>Summary</H4>
       <Text mb="xl" style={{ whiteSpace: 'pre-wrap' }} data-testid="analysis-summary">
         {body.summary}

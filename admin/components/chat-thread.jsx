@@ -1,8 +1,19 @@
 import React, { useCallback, useEffect, useState } from 'react';
-import { Badge, Box, Button, H3, Label, MessageBox, Text, TextArea } from '@adminjs/design-system';
-import { ApiClient, useCurrentAdmin } from 'adminjs';
+import {
+  Badge,
+  Box,
+  Button,
+  H3,
+  Label,
+  Link,
+  MessageBox,
+  Text,
+  TextArea,
+} from '@adminjs/design-system';
+import { ApiClient, useCurrentAdmin, ViewHelpers } from 'adminjs';
 
 const api = new ApiClient();
+const h = new ViewHelpers();
 const ROLE_COLOR = { user: 'primary', assistant: 'info', staff: 'success', system: 'secondary' };
 const STATUS_COLOR = { pending: 'secondary', open: 'danger', resolved: 'success' };
 
@@ -77,6 +88,41 @@ const ChatThread = ({ record, resource }) => {
           : 'Not assigned'}
         {thread.assistantEnabled ? ' · the assistant answers' : ' · the assistant is off'}
       </Text>
+      {thread.devisId ? (
+        <Text mb="lg" data-testid="chat-review-links">
+          Opened for a doubtful analysis:{' '}
+          <Link
+            href={h.recordActionUrl({
+              resourceId: 'devis',
+              recordId: thread.devisId,
+              actionName: 'show',
+            })}
+          >
+            the devis
+          </Link>
+          {thread.analysisId ? (
+            <>
+              {' · '}
+              <Link
+                data-testid="chat-review-analysis"
+                href={h.recordActionUrl({
+                  resourceId: 'gpt-analyses',
+                  recordId: thread.analysisId,
+                  actionName: 'show',
+                })}
+              >
+                the analysis (mark it reviewed there)
+              </Link>
+            </>
+          ) : null}
+        </Text>
+      ) : null}
+      {thread.rating ? (
+        <Text mb="lg" data-testid="chat-rating">
+          Visitor&apos;s rating: <strong>{thread.rating} / 5</strong>
+          {thread.ratingComment ? ` — “${thread.ratingComment}”` : ''}
+        </Text>
+      ) : null}
       <Box mb="xl" data-testid="chat-messages">
         {thread.messages.map((m) => (
           <Box

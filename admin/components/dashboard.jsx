@@ -116,6 +116,33 @@ const StackedBars = ({ days, series, money, testId }) => {
   );
 };
 
+/** One row per ISO week: the average as a bar out of 5, with the number of ratings. */
+const RatingWeeks = ({ weeks }) => (
+  <Box data-testid="chat-ratings">
+    {weeks.map((w) => (
+      <Box key={w.week} flex alignItems="center" mb="sm" data-week={w.week}>
+        <Text fontSize="sm" style={{ width: 90 }}>
+          {w.week}
+        </Text>
+        <Box style={{ width: 200, height: 10, background: '#eef0f4', marginRight: 8 }}>
+          <Box
+            style={{
+              width: `${((w.average || 0) / 5) * 100}%`,
+              height: 10,
+              background: COLORS[2],
+            }}
+          />
+        </Box>
+        <Text fontSize="sm" data-testid="chat-rating-week">
+          {w.count
+            ? `${w.average.toFixed(2)} / 5 (${w.count} rating${w.count > 1 ? 's' : ''})`
+            : 'no rating'}
+        </Text>
+      </Box>
+    ))}
+  </Box>
+);
+
 const Card = ({ title, subtitle, children }) => (
   <Box variant="container" mb="xl" p="xl" style={{ background: '#fff' }}>
     <H4 mb="sm">{title}</H4>
@@ -180,12 +207,38 @@ const Dashboard = () => {
         )}
       </Card>
       <Card
+        title="Support satisfaction per ISO week"
+        subtitle="Visitors' ratings (1–5) of resolved conversations, by the week they rated (UTC)."
+      >
+        <RatingWeeks weeks={data.chatRatings || []} />
+      </Card>
+      <Card
         title="GPT calls per key per day"
         subtitle="Requests of each GPT key on every GPT route, per UTC day."
       >
         <StackedBars days={data.days} series={data.gptCallsByKey} testId="chart-gpt-keys" />
       </Card>
       <Card title="Analyses per day">
+        <Text mb="lg" data-testid="analyses-awaiting-review">
+          Analyses awaiting review: <strong>{data.analysesAwaitingReview?.count ?? 0}</strong>
+          {data.analysesAwaitingReview?.oldest
+            ? ` — oldest posted ${data.analysesAwaitingReview.oldest.replace('T', ' ').slice(0, 16)} UTC`
+            : ''}
+          {data.analysesAwaitingReview?.count ? (
+            <>
+              {' '}
+              <Link
+                href={h.resourceActionUrl({
+                  resourceId: 'gpt-analyses',
+                  actionName: 'list',
+                  search: '?filters.reviewStatus=pending',
+                })}
+              >
+                see them
+              </Link>
+            </>
+          ) : null}
+        </Text>
         <StackedBars
           days={data.days}
           series={[{ label: 'analyses', values: data.analysesPerDay }]}

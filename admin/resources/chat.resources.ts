@@ -57,15 +57,31 @@ export function chatResources(
           'userId',
           'assignedStaffId',
           'assistantEnabled',
+          'rating',
           'lastMessageAt',
         ],
-        filterProperties: ['status', 'userId', 'assignedStaffId', 'lastMessageAt', 'createdAt'],
+        filterProperties: [
+          'status',
+          'userId',
+          'assignedStaffId',
+          'devisId',
+          'lastMessageAt',
+          'createdAt',
+        ],
         properties: {
           visitorTokenHash: { isVisible: false },
           status: { availableValues: options(CHAT_SESSION_STATUSES) },
           userId: { reference: 'users' },
           assignedStaffId: { reference: 'users' },
+          devisId: { reference: 'devis' },
+          analysisId: { reference: 'gpt-analyses' },
           title: { components: { list: components.PlainText, show: components.PlainText } },
+          // The visitor's, once the conversation is resolved (POST /api/chat/sessions/:id/rating).
+          rating: { isDisabled: true },
+          ratingComment: {
+            type: 'textarea',
+            components: { list: components.PlainText, show: components.PlainText },
+          },
         },
         actions: {
           ...readOnlyActions(staffOrAdmin),

@@ -7,6 +7,7 @@ import { GptKeysCoreModule } from '../gpt-keys/gpt-keys.module';
 import { LlmKeysCoreModule } from '../llm-providers/llm-keys-core.module';
 import { LlmProvidersModule } from '../llm-providers/llm-providers.module';
 import { OAuthModule } from '../oauth/oauth.module';
+import { TimesheetsModule } from '../timesheets/timesheets.module';
 import { UsersModule } from '../users/users.module';
 import { createPanelLoader } from './admin-loader';
 import { AdminPanelSetup } from './admin-panel.setup';
@@ -23,6 +24,7 @@ import { importAdminJs } from './adminjs-esm';
     ChatModule,
     OAuthModule,
     FeedbackModule,
+    TimesheetsModule,
   ],
   providers: [AdminPanelSetup],
   exports: [AdminPanelSetup],

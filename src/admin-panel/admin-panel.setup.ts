@@ -13,6 +13,8 @@ import { LlmKeyTestService } from '../llm-providers/llm-key-test.service';
 import { LlmKeysService } from '../llm-providers/llm-keys.service';
 import { LlmUsageService } from '../llm-providers/usage/llm-usage.service';
 import { OAuthGrantsService } from '../oauth/oauth-grants.service';
+import { TimesheetsHierarchyService } from '../timesheets/timesheets-hierarchy.service';
+import { TimesheetsReportService } from '../timesheets/timesheets-report.service';
 import { UsersService } from '../users/users.service';
 import { AdminAuthenticator } from './admin-authenticator';
 import type { PanelModuleOptions } from './admin-loader';
@@ -37,6 +39,8 @@ export class AdminPanelSetup implements OnModuleDestroy {
     private readonly analyses: GptAnalysesService,
     private readonly oauthGrants: OAuthGrantsService,
     private readonly feedback: FeedbackService,
+    private readonly timesheetHierarchy: TimesheetsHierarchyService,
+    private readonly timesheetReports: TimesheetsReportService,
     @Inject(ThrottlerStorage) private readonly limits: ThrottlerStorage,
     @Inject(adminConfig.KEY) private readonly config: ConfigType<typeof adminConfig>,
     @Inject(authConfig.KEY) private readonly authCfg: ConfigType<typeof authConfig>,
@@ -60,6 +64,8 @@ export class AdminPanelSetup implements OnModuleDestroy {
         analyses: this.analyses,
         oauthGrants: this.oauthGrants,
         feedback: this.feedback,
+        timesheetHierarchy: this.timesheetHierarchy,
+        timesheetReports: this.timesheetReports,
       }),
       auth: {
         authenticate: (email, password, ctx) => authenticator.authenticate(email, password, ctx),

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { AuthenticatedUser } from '../common/auth/principal';
 import { DomainException } from '../common/errors/domain.exception';
+import type { Language } from '../common/http/language';
 import { TtlCache } from '../common/ttl-cache';
 import { chatConfig } from '../config';
 import { LlmKeysService } from '../llm-providers/llm-keys.service';
@@ -50,6 +51,12 @@ export class ChatSettingsService {
         { details: [{ field: 'llmKeyId', messages: [`llmKeyId must be a ${provider} key`] }] },
       );
     }
+    if (dto.welcomeMessage !== undefined && dto.welcomeMessageFr !== undefined) {
+      throw DomainException.invalidField(
+        'welcomeMessage',
+        'welcomeMessage is the older name of welcomeMessageFr: send one of them',
+      );
+    }
     for (const [i, f] of (dto.fallbacks ?? []).entries()) {
       await this.checkKey(admin, f.keyId, f.provider, `fallbacks.${i}.keyId`);
     }
@@ -66,15 +73,25 @@ export class ChatSettingsService {
     if (dto.model !== undefined) patch.model = dto.model?.trim() || null;
     if (dto.llmKeyId !== undefined) patch.llmKeyId = dto.llmKeyId;
     if (dto.systemPrompt !== undefined) patch.systemPrompt = dto.systemPrompt.trim();
-    if (dto.welcomeMessage !== undefined) patch.welcomeMessage = dto.welcomeMessage.trim();
+    const welcomeFr = dto.welcomeMessageFr ?? dto.welcomeMessage;
+    if (welcomeFr !== undefined) patch.welcomeMessageFr = welcomeFr.trim();
+    if (dto.welcomeMessageEn !== undefined) patch.welcomeMessageEn = dto.welcomeMessageEn.trim();
     if (dto.handoffKeywords !== undefined) {
       patch.handoffKeywords = [
         ...new Set(dto.handoffKeywords.map((k) => k.normalize('NFC').trim().toLowerCase())),
       ].filter(Boolean);
     }
+    if (dto.reviewConfidenceThreshold !== undefined) {
+      patch.reviewConfidenceThreshold = dto.reviewConfidenceThreshold;
+    }
     await this.repo.update(patch);
     this.cache.clear();
     return this.read();
+  }
+
+  /** The first message of a conversation in this language. */
+  welcome(settings: ChatSettingsEntity, language: Language): string {
+    return language === 'en' ? settings.welcomeMessageEn : settings.welcomeMessageFr;
   }
 
   /** CHAT_MOCK_MODE, the mock provider, or no key chosen: the deterministic mock answers. */
@@ -108,8 +125,11 @@ export class ChatSettingsService {
       llmKeyId: s.llmKeyId,
       fallbacks: s.fallbacks ?? [],
       systemPrompt: s.systemPrompt,
-      welcomeMessage: s.welcomeMessage,
+      welcomeMessage: s.welcomeMessageFr,
+      welcomeMessageFr: s.welcomeMessageFr,
+      welcomeMessageEn: s.welcomeMessageEn,
       handoffKeywords: s.handoffKeywords,
+      reviewConfidenceThreshold: s.reviewConfidenceThreshold,
       mockReplies: this.mockReplies(s),
       updatedAt: s.updatedAt,
     };

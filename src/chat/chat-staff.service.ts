@@ -33,6 +33,17 @@ export interface OpenChatsSummary {
   waiting: { id: string; title: string | null; lastMessageAt: string | null }[];
 }
 
+/** The dashboard's satisfaction figure: one ISO week (Monday, UTC) of visitors' ratings. */
+export interface WeeklyRating {
+  /** ISO 8601 week, e.g. `2025-W50`. */
+  week: string;
+  /** Its Monday, `YYYY-MM-DD`. */
+  weekStart: string;
+  /** Mean of the week's ratings (1–5, two decimals); null: no rating that week. */
+  average: number | null;
+  count: number;
+}
+
 /** Messages returned with one session (the newest are what staff need; older stay in history). */
 const DETAIL_MESSAGES = CHAT_RULES.staffDetailMessages;
 
@@ -75,6 +86,15 @@ export class ChatStaffService {
         lastMessageAt: w.lastMessageAt ? new Date(w.lastMessageAt).toISOString() : null,
       })),
     };
+  }
+
+  /** Average satisfaction of the last `weeks` ISO weeks (this one included), oldest first. */
+  async ratingsByWeek(weeks: number = CHAT_RULES.ratingWeeks): Promise<WeeklyRating[]> {
+    const rows = await this.repo.ratingsByWeek(weeks);
+    return rows.map((r) => ({
+      ...r,
+      average: r.average === null ? null : Math.round(r.average * 100) / 100,
+    }));
   }
 
   /** One session with its messages, oldest first. */

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Post, Query, Res } from '@nes
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiHeader,
   ApiNotFoundResponse,
@@ -15,6 +16,8 @@ import {
 import type { Response } from 'express';
 import { Public, USER_TOKEN_SECURITY } from '../common/auth/auth.decorator';
 import { ErrorResponseDto } from '../common/errors/error-response.dto';
+import { pickLanguage } from '../common/http/language';
+import { UuidParam } from '../common/http/uuid-param';
 import type { ChatCredentials } from './chat-access.service';
 import { ChatClient } from './chat-client.decorator';
 import { ChatStreamService } from './chat-stream.service';
@@ -23,10 +26,12 @@ import {
   ChatHistoryQueryDto,
   ChatStreamQueryDto,
   CreateChatSessionDto,
+  RateChatSessionDto,
   SendChatMessageDto,
 } from './dto/chat.dto';
 import {
   ChatHistoryResponseDto,
+  ChatRatingResponseDto,
   CreateChatSessionResponseDto,
   SendChatMessageResponseDto,
 } from './dto/chat-response.dto';
@@ -65,8 +70,43 @@ export class ChatController {
   })
   @ApiCreatedResponse({ type: CreateChatSessionResponseDto })
   @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Invalid login token' })
-  createSession(@ChatClient() client: ChatCredentials, @Body() _dto: CreateChatSessionDto) {
-    return this.chat.createSession(client);
+  @ApiHeader({
+    name: 'Accept-Language',
+    required: false,
+    description: 'Picks the welcome message (fr or en) when the body has no `lang`; else French',
+  })
+  createSession(
+    @ChatClient() client: ChatCredentials,
+    @Body() dto: CreateChatSessionDto,
+    @Headers('accept-language') acceptLanguage: string | undefined,
+  ) {
+    return this.chat.createSession(client, pickLanguage(dto.lang, acceptLanguage));
+  }
+
+  @Post('sessions/:id/rating')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Rate a resolved conversation (1–5, optional comment), once',
+    description:
+      'The session’s visitor (its token) or user, after staff resolved it. Staff see the rating in the session and on the dashboard.',
+  })
+  @ApiCreatedResponse({ type: ChatRatingResponseDto })
+  @ApiBadRequestResponse({
+    type: ErrorResponseDto,
+    description: 'Rating not an integer 1–5, comment over 1,000 characters',
+  })
+  @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No or invalid token' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Not your session (or none)' })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'CHAT_NOT_RESOLVED: not resolved (yet); CHAT_ALREADY_RATED: rated before',
+  })
+  rate(
+    @ChatClient() client: ChatCredentials,
+    @UuidParam('Chat session') sessionId: string,
+    @Body() dto: RateChatSessionDto,
+  ) {
+    return this.chat.rate(client, sessionId, dto);
   }
 
   @Post('message')

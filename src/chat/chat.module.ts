@@ -8,6 +8,7 @@ import { ChatAssistantService } from './chat-assistant.service';
 import { ChatEvents } from './chat-events';
 import { ChatPageController } from './chat-page.controller';
 import { ChatRateLimiter } from './chat-rate-limiter';
+import { ChatReviewService } from './chat-review.service';
 import { ChatSettingsRepository } from './chat-settings.repository';
 import { ChatSettingsService } from './chat-settings.service';
 import { ChatStaffController } from './chat-staff.controller';
@@ -16,11 +17,13 @@ import { ChatStreamService } from './chat-stream.service';
 import { ChatController } from './chat.controller';
 import { ChatRepository } from './chat.repository';
 import { ChatService } from './chat.service';
+import { SupportWebhook } from './support-webhook';
 
 /**
  * Support chat: sessions for visitors and users, the assistant (LlmProviders or the mock),
- * polling and SSE, staff handoff, the /support/chat page. ChatStaffService and
- * ChatSettingsService are exported for the back-office.
+ * polling and SSE, staff handoff, the /support/chat page, the conversations in which staff
+ * review doubtful analyses (ChatReviewService, for GptAnalysesModule) and the staff webhook.
+ * ChatStaffService and ChatSettingsService are exported for the back-office.
  */
 @Module({
   imports: [AuthModule, UsersModule, LlmKeysCoreModule, LlmGatewayModule],
@@ -36,7 +39,9 @@ import { ChatService } from './chat.service';
     ChatService,
     ChatStaffService,
     ChatStreamService,
+    ChatReviewService,
+    SupportWebhook,
   ],
-  exports: [ChatStaffService, ChatSettingsService],
+  exports: [ChatStaffService, ChatSettingsService, ChatReviewService],
 })
 export class ChatModule {}

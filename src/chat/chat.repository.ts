@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { pgPool } from '../database/kit/pg-pool';
+import type { Transaction } from '../database/kit/transaction';
 import type { ChatMessageRole } from './entities/chat-message.entity';
 import type { ChatSessionStatus } from './entities/chat-session.entity';
 
@@ -21,6 +22,8 @@ export interface ChatSessionState {
   status: ChatSessionStatus;
   assistantEnabled: boolean;
   lastSequence: number;
+  /** The visitor's satisfaction (1–5) once given. */
+  rating: number | null;
 }
 
 export interface ChatSessionRow extends ChatSessionState {
@@ -28,7 +31,12 @@ export interface ChatSessionRow extends ChatSessionState {
   assignedStaffId: string | null;
   title: string | null;
   lastMessageAt: Date | null;
+  ratingComment: string | null;
+  ratedAt: Date | null;
   createdAt: Date;
+  /** Set when a doubtful analysis of this devis opened the conversation. */
+  devisId: string | null;
+  analysisId: string | null;
 }
 
 export interface NewChatMessage {
@@ -63,13 +71,18 @@ export interface ChatUsageDelta {
   tokensUsed: number;
 }
 
+/** Arbitrary namespace of the per-devis advisory locks of review conversations. */
+const REVIEW_LOCK_NAMESPACE = 18_001;
+
 const MESSAGE_COLUMNS = `id, session_id AS "sessionId", sequence, role, sender_name AS "senderName",
   content, tokens_used AS "tokensUsed", created_at AS "createdAt"`;
 const STATE_COLUMNS = `id, user_id AS "userId", status, assistant_enabled AS "assistantEnabled",
-  last_sequence AS "lastSequence"`;
+  last_sequence AS "lastSequence", rating`;
 const SESSION_COLUMNS = `s.id, s.user_id AS "userId", u.email AS "userEmail", s.status,
   s.assistant_enabled AS "assistantEnabled", s.assigned_staff_id AS "assignedStaffId", s.title,
-  s.last_sequence AS "lastSequence", s.last_message_at AS "lastMessageAt", s.created_at AS "createdAt"`;
+  s.last_sequence AS "lastSequence", s.last_message_at AS "lastMessageAt", s.created_at AS "createdAt",
+  s.devis_id AS "devisId", s.analysis_id AS "analysisId",
+  s.rating, s.rating_comment AS "ratingComment", s.rated_at AS "ratedAt"`;
 
 /**
  * The only place that queries chat_sessions, chat_messages and user_usage_stats (session
@@ -96,6 +109,50 @@ export class ChatRepository {
       const messages = await this.insertMessages(m, session.id, 1, first);
       return { session, messages };
     });
+  }
+
+  /**
+   * The conversation in which staff review a devis' doubtful analysis, in the caller's
+   * transaction: while one for this devis is not resolved, `message` is appended to it (the
+   * newest); otherwise a new `open` session (no assistant) starts with `message`. A
+   * per-devis advisory lock, held to the end of the transaction, makes a concurrent post for
+   * the same devis wait for this one to commit and then find its conversation.
+   */
+  async openReview(
+    tx: Transaction,
+    review: {
+      devisId: string;
+      analysisId: string;
+      userId: string | null;
+      title: string;
+      message: NewChatMessage;
+    },
+  ): Promise<{ sessionId: string; lastSequence: number; opened: boolean }> {
+    await tx.query(`SELECT pg_advisory_xact_lock(${REVIEW_LOCK_NAMESPACE}, hashtext($1))`, [
+      review.devisId,
+    ]);
+    const [rows] = await tx.query<[{ id: string; lastSequence: number }[], number]>(
+      `UPDATE chat_sessions SET last_sequence = last_sequence + 1, last_message_at = now(),
+         status = 'open', assistant_enabled = false, updated_at = now()
+       WHERE id = (SELECT id FROM chat_sessions
+                    WHERE origin = 'review' AND devis_id = $1 AND status <> 'resolved'
+                    ORDER BY created_at DESC LIMIT 1)
+       RETURNING id, last_sequence AS "lastSequence"`,
+      [review.devisId],
+    );
+    if (rows[0]) {
+      await this.insertMessages(tx, rows[0].id, rows[0].lastSequence, [review.message]);
+      return { sessionId: rows[0].id, lastSequence: rows[0].lastSequence, opened: false };
+    }
+    const [created] = await tx.query<{ id: string }[]>(
+      `INSERT INTO chat_sessions
+         (origin, user_id, status, assistant_enabled, title, devis_id, analysis_id,
+          last_sequence, last_message_at)
+       VALUES ('review', $1, 'open', false, $2, $3, $4, 1, now()) RETURNING id`,
+      [review.userId, review.title, review.devisId, review.analysisId],
+    );
+    await this.insertMessages(tx, created.id, 1, [review.message]);
+    return { sessionId: created.id, lastSequence: 1, opened: true };
   }
 
   /**
@@ -211,6 +268,51 @@ export class ChatRepository {
       [sessionId],
     );
     return rows[0] ?? null;
+  }
+
+  /**
+   * Stores the visitor's rating if the session is resolved and not rated yet (one statement:
+   * a concurrent second rating or a reopening message cannot slip in). Null otherwise.
+   */
+  async rate(
+    sessionId: string,
+    rating: number,
+    comment: string | null,
+  ): Promise<{
+    sessionId: string;
+    rating: number;
+    ratingComment: string | null;
+    ratedAt: Date;
+  } | null> {
+    const [rows] = await this.db.query<
+      [{ sessionId: string; rating: number; ratingComment: string | null; ratedAt: Date }[], number]
+    >(
+      `UPDATE chat_sessions SET rating = $2, rating_comment = $3, rated_at = now(), updated_at = now()
+        WHERE id = $1 AND status = 'resolved' AND rating IS NULL
+        RETURNING id AS "sessionId", rating, rating_comment AS "ratingComment", rated_at AS "ratedAt"`,
+      [sessionId, rating, comment],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Average rating and count per ISO week (Monday 00:00 UTC), the `weeks` newest ones, oldest
+   * first, weeks without ratings included (average null).
+   */
+  ratingsByWeek(
+    weeks: number,
+  ): Promise<{ week: string; weekStart: string; average: number | null; count: number }[]> {
+    return this.db.query(
+      `SELECT to_char(w, 'IYYY-"W"IW') AS week, to_char(w, 'YYYY-MM-DD') AS "weekStart",
+              avg(s.rating)::float AS average, count(s.rating)::int AS count
+         FROM generate_series(
+                date_trunc('week', now() AT TIME ZONE 'UTC') - make_interval(weeks => $1 - 1),
+                date_trunc('week', now() AT TIME ZONE 'UTC'), interval '1 week') AS w
+         LEFT JOIN chat_sessions s
+           ON s.rated_at >= w AT TIME ZONE 'UTC' AND s.rated_at < (w + interval '1 week') AT TIME ZONE 'UTC'
+        GROUP BY w ORDER BY w`,
+      [weeks],
+    );
   }
 
   /** How many sessions are open (waiting for or talking with staff), and how many of them nobody has. */

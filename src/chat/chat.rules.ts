@@ -5,6 +5,10 @@
 export const CHAT_RULES = {
   /** A visitor's or staff member's message, in characters (code points) once cleaned. */
   messageMaxLength: 4_000,
+  /** A visitor's satisfaction rating of a resolved conversation, and its optional comment. */
+  rating: { min: 1, max: 5, commentMaxLength: 1_000 },
+  /** The dashboard's satisfaction figure: ISO weeks, the current one included. */
+  ratingWeeks: 8,
   /** History and SSE catch-up answer at most this many messages per round. */
   historyPage: 200,
   /** Messages returned with one session to staff (the newest; older stay in history). */
@@ -27,5 +31,7 @@ export const CHAT_RULES = {
     rateWindowMs: { min: 1_000, max: 3_600_000, default: 60_000 },
     sseHeartbeatMs: { min: 100, max: 120_000, default: 15_000 },
     contextMessages: { min: 0, max: 100, default: 20 },
+    supportWebhookMaxAttempts: { min: 1, max: 20, default: 5 },
+    supportWebhookRetryMs: { min: 10, max: 600_000, default: 2_000 },
   },
 } as const;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainException } from '../common/errors/domain.exception';
+import type { Language } from '../common/http/language';
 import { MetricsService } from '../metrics/metrics.service';
 import { cleanChatText, truncateText } from './chat-text';
 import { ChatAccessService, ChatCaller, ChatCredentials } from './chat-access.service';
@@ -19,9 +20,11 @@ import {
   NewChatMessage,
 } from './chat.repository';
 import { ChatSettingsService } from './chat-settings.service';
+import { SupportWebhook, type SupportOpenReason } from './support-webhook';
 import { CHAT_RULES } from './chat.rules';
-import type { ChatHistoryQueryDto, SendChatMessageDto } from './dto/chat.dto';
+import type { ChatHistoryQueryDto, RateChatSessionDto, SendChatMessageDto } from './dto/chat.dto';
 import type {
+  ChatRatingResponseDto,
   ChatHistoryResponseDto,
   CreateChatSessionResponseDto,
   SendChatMessageResponseDto,
@@ -29,6 +32,12 @@ import type {
 
 /** History answers at most this many messages; the client asks again from the last one. */
 const HISTORY_PAGE = CHAT_RULES.historyPage;
+
+/** When the settings' welcome cleans down to nothing. */
+const DEFAULT_WELCOME: Record<Language, string> = {
+  fr: 'Bonjour ! Comment pouvons-nous vous aider ?',
+  en: 'Hello! How can we help you?',
+};
 
 /**
  * The visitor's side of the support chat. Every method checks, in this order: the per-IP limit,
@@ -44,9 +53,13 @@ export class ChatService {
     private readonly assistant: ChatAssistantService,
     private readonly events: ChatEvents,
     private readonly metrics: MetricsService,
+    private readonly webhook: SupportWebhook,
   ) {}
 
-  async createSession(credentials: ChatCredentials): Promise<CreateChatSessionResponseDto> {
+  async createSession(
+    credentials: ChatCredentials,
+    lang: Language,
+  ): Promise<CreateChatSessionResponseDto> {
     await this.limiter.perIp('create', credentials.ip);
     const caller = await this.access.caller(credentials);
     const settings = await this.settings.current();
@@ -57,12 +70,12 @@ export class ChatService {
         {
           role: 'assistant',
           senderName: ASSISTANT_NAME,
-          content: cleanChatText(settings.welcomeMessage) || 'Hello! How can we help you?',
+          content: cleanChatText(this.settings.welcome(settings, lang)) || DEFAULT_WELCOME[lang],
         },
       ],
     );
     this.metrics.chatMessage('assistant');
-    return { ...state(session), sessionToken: visitor?.token ?? null, messages };
+    return { ...state(session), sessionToken: visitor?.token ?? null, lang, messages };
   }
 
   async sendMessage(
@@ -106,7 +119,9 @@ export class ChatService {
 
     if (handoff) {
       const notice: NewChatMessage = { role: 'system', senderName: null, content: HANDOFF_NOTICE };
-      return this.answer(await this.store(session.id, [userMessage, notice], patch, usage(1)));
+      const stored = await this.store(session.id, [userMessage, notice], patch, usage(1));
+      if (session.status !== 'open') this.waitsForStaff(session.id, 'handoff');
+      return this.answer(stored);
     }
     if (status !== 'pending' || !session.assistantEnabled || !settings.autoReplyEnabled) {
       return this.answer(await this.store(session.id, [userMessage], patch, usage(1)));
@@ -145,8 +160,14 @@ export class ChatService {
       if (!(err instanceof AssistantUnavailableError)) throw err;
       const notice: NewChatMessage = { role: 'system', senderName: null, content: FALLBACK_NOTICE };
       const failed = await this.store(session.id, [notice], { status: 'open' });
+      this.waitsForStaff(session.id, 'provider-failure');
       return { ...state(failed.session), message: question, reply: failed.messages[0] };
     }
+  }
+
+  /** Tells staff, after the answer, that the conversation now waits for them. */
+  private waitsForStaff(sessionId: string, reason: SupportOpenReason): void {
+    this.webhook.notify({ sessionId, reason, title: null });
   }
 
   async history(
@@ -160,7 +181,36 @@ export class ChatService {
       session.lastSequence > after
         ? await this.repo.messagesAfter(session.id, after, HISTORY_PAGE)
         : [];
-    return { ...state(session), lastSequence: session.lastSequence, messages };
+    return {
+      ...state(session),
+      lastSequence: session.lastSequence,
+      rating: session.rating,
+      messages,
+    };
+  }
+
+  /**
+   * The visitor's satisfaction with a resolved conversation, once: 409 CHAT_NOT_RESOLVED
+   * while it is not resolved, 409 CHAT_ALREADY_RATED the second time (even if it was reopened
+   * and resolved again since), 404 for someone else's session.
+   */
+  async rate(
+    credentials: ChatCredentials,
+    sessionId: string,
+    dto: RateChatSessionDto,
+  ): Promise<ChatRatingResponseDto> {
+    const { session } = await this.enter('message', credentials, sessionId);
+    const rated = await this.repo.rate(session.id, dto.rating, dto.comment || null);
+    if (rated) return rated;
+    const now = await this.repo.findSession(session.id);
+    if (!now) throw DomainException.notFound('Chat session');
+    if (now.rating !== null) {
+      throw new DomainException('CHAT_ALREADY_RATED', 'This conversation has already been rated');
+    }
+    throw new DomainException(
+      'CHAT_NOT_RESOLVED',
+      'Only a resolved conversation can be rated: staff have not resolved this one',
+    );
   }
 
   /** Checks and limits an SSE connect; the stream itself is ChatStreamService's. */

@@ -4,6 +4,7 @@ import { RedisModule } from '../common/redis/redis.module';
 import { allConfigs } from '../config';
 import { DatabaseModule } from '../database/database.module';
 import { DevisModule } from '../devis/devis.module';
+import { TimesheetsModule } from '../timesheets/timesheets.module';
 import { GptKeysCoreModule } from '../gpt-keys/gpt-keys.module';
 import { UsersModule } from '../users/users.module';
 import { DatabaseBackupService } from '../database/backup/database-backup.service';
@@ -40,6 +41,7 @@ import { LlmKeysCoreModule } from '../llm-providers/llm-keys-core.module';
     GptKeysCoreModule,
     DevisModule,
     LlmKeysCoreModule,
+    TimesheetsModule,
   ],
   providers: [
     MigrateCommand,

@@ -4,3 +4,10 @@ export const isUuid = (value: string): boolean =>
 
 /** Escapes LIKE wildcards so user input matches literally. */
 export const escapeLike = (value: string): string => value.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Text safe inside HTML content and quoted attributes. */
+export const escapeHtml = (s: string): string =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );

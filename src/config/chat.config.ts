@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn, IsOptional, IsUrl } from 'class-validator';
 import { CHAT_RULES } from '../chat/chat.rules';
 import { OptionalInt, validateEnv } from './validate-env';
 
@@ -27,6 +27,16 @@ class ChatEnv {
 
   @OptionalInt(E.contextMessages)
   CHAT_CONTEXT_MESSAGES?: number;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  SUPPORT_WEBHOOK_URL?: string;
+
+  @OptionalInt(E.supportWebhookMaxAttempts)
+  SUPPORT_WEBHOOK_MAX_ATTEMPTS?: number;
+
+  @OptionalInt(E.supportWebhookRetryMs)
+  SUPPORT_WEBHOOK_RETRY_MS?: number;
 }
 
 export interface ChatConfig {
@@ -43,6 +53,14 @@ export interface ChatConfig {
   sseHeartbeatMs: number;
   /** Earlier messages sent to the LLM as context (also bounded in characters). */
   contextMessages: number;
+  /**
+   * Called (POST, JSON) when a conversation starts waiting for staff (handoff keyword,
+   * doubtful analysis, provider failure); unset: no call.
+   */
+  supportWebhookUrl: string | null;
+  supportWebhookMaxAttempts: number;
+  /** First retry delay; doubled after each failed attempt. */
+  supportWebhookRetryMs: number;
 }
 
 /** CHAT_*: the support chat's limits and mock mode, validated at boot. */
@@ -56,5 +74,9 @@ export const chatConfig = registerAs('chat', (): ChatConfig => {
     rateWindowMs: v.CHAT_RATE_WINDOW_MS ?? E.rateWindowMs.default,
     sseHeartbeatMs: v.CHAT_SSE_HEARTBEAT_MS ?? E.sseHeartbeatMs.default,
     contextMessages: v.CHAT_CONTEXT_MESSAGES ?? E.contextMessages.default,
+    supportWebhookUrl: v.SUPPORT_WEBHOOK_URL ?? null,
+    supportWebhookMaxAttempts:
+      v.SUPPORT_WEBHOOK_MAX_ATTEMPTS ?? E.supportWebhookMaxAttempts.default,
+    supportWebhookRetryMs: v.SUPPORT_WEBHOOK_RETRY_MS ?? E.supportWebhookRetryMs.default,
   };
 });

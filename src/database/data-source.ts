@@ -5,6 +5,24 @@ import { entities } from './entities';
 import { openEmbeddedPostgres, OpenEmbeddedOptions } from './embedded-postgres';
 import { SnakeNamingStrategy } from './kit/snake-naming.strategy';
 
+/**
+ * The first connection, with two more tries when it only timed out (a server that is there but
+ * slow to fork a backend: a loaded machine, a CLI started beside busy servers). A refused or
+ * unknown host fails at once, as does a wrong password.
+ */
+async function initializeWithPatience(options: DataSourceOptions): Promise<DataSource> {
+  for (let attempt = 1; ; attempt++) {
+    const ds = new DataSource(options);
+    try {
+      await ds.initialize();
+      return ds;
+    } catch (err) {
+      if (attempt >= 3 || !/connection timeout/i.test(String((err as Error)?.message))) throw err;
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
+  }
+}
+
 /** Arbitrary constant: serialises migration runs of several instances starting at once. */
 const MIGRATION_LOCK_ID = 7_240_215_001;
 
@@ -44,9 +62,7 @@ export async function openDataSource(
       // 503 + Retry-After (see isDatabaseUnavailable) within 2 s instead of hanging.
       extra: { connectionTimeoutMillis: 2_000 },
     };
-    const ds = new DataSource(options);
-    await ds.initialize();
-    return ds;
+    return initializeWithPatience(options);
   }
 
   const embedded = await openEmbeddedPostgres(config.dir, { mode: role });

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ChatModule } from '../chat/chat.module';
 import { DevisModule } from '../devis/devis.module';
 import { GptAnalysisEntity } from './entities/gpt-analysis.entity';
 import { GptIdempotencyRecordEntity } from './entities/gpt-idempotency-record.entity';
@@ -9,7 +10,11 @@ import { GptAnalysesRepository } from './gpt-analyses.repository';
 import { GptAnalysesService } from './gpt-analyses.service';
 
 @Module({
-  imports: [DevisModule, TypeOrmModule.forFeature([GptAnalysisEntity, GptIdempotencyRecordEntity])],
+  imports: [
+    DevisModule,
+    ChatModule,
+    TypeOrmModule.forFeature([GptAnalysisEntity, GptIdempotencyRecordEntity]),
+  ],
   controllers: [GptActionsController, GptAnalysesStatsController],
   providers: [GptAnalysesService, GptAnalysesRepository],
   exports: [GptAnalysesService],

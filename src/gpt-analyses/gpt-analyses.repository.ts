@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { GptAnalysisEntity } from './entities/gpt-analysis.entity';
+import type { Transaction } from '../database/kit/transaction';
+import { GptAnalysisEntity, type ReviewVerdict } from './entities/gpt-analysis.entity';
 import { GptIdempotencyRecordEntity } from './entities/gpt-idempotency-record.entity';
 import { pgPool } from '../database/kit/pg-pool';
 
@@ -17,6 +18,19 @@ export type NewAnalysis = Pick<
   | 'analysis'
   | 'recommendations'
 >;
+
+/**
+ * Work done in the insert's transaction once the analysis row exists: opens the review
+ * conversation of a doubtful analysis and returns its id (see ChatReviewService.open).
+ */
+export type ReviewHook = (tx: Transaction, stored: GptAnalysisEntity) => Promise<string>;
+
+/** A staff member's review of a doubtful (or any) analysis. */
+export interface AnalysisReview {
+  reviewedById: string;
+  verdict: ReviewVerdict;
+  note: string | null;
+}
 
 /** Who an idempotency key belongs to: a GPT key, or a signed-in person. */
 export type IdempotencyOwner =
@@ -41,16 +55,24 @@ export class GptAnalysesRepository {
 
   /**
    * Stores an analysis, and with an idempotency key its response too, in one transaction:
-   * a concurrent retry with the same key fails on the unique index and stores nothing.
+   * a concurrent retry with the same key fails on the unique index and stores nothing. With
+   * `review`, the analysis is `pending` and its review conversation is opened in the same
+   * transaction (a rolled-back retry leaves no conversation either).
    */
   insert(
     analysis: NewAnalysis,
     idem: IdempotencyInput | null,
     respond: (stored: GptAnalysisEntity) => unknown,
+    review?: ReviewHook,
   ): Promise<GptAnalysisEntity> {
     return this.analyses.manager.transaction(async (m) => {
       const repo = m.getRepository(GptAnalysisEntity);
-      const { id } = (await repo.insert(analysis)).identifiers[0] as { id: string };
+      const { id } = (await repo.insert({ ...analysis, reviewStatus: review ? 'pending' : 'none' }))
+        .identifiers[0] as { id: string };
+      if (review) {
+        const supportSessionId = await review(m, await repo.findOneByOrFail({ id }));
+        await repo.update({ id }, { supportSessionId });
+      }
       const stored = await repo.findOneByOrFail({ id });
       if (idem) {
         const { owner, idempotencyKey, requestHash } = idem;
@@ -91,6 +113,34 @@ export class GptAnalysesRepository {
       .delete()
       .where(`created_at <= now() - ${IDEMPOTENCY_TTL}`)
       .execute();
+  }
+
+  findById(id: string): Promise<GptAnalysisEntity | null> {
+    return this.analyses.findOneBy({ id });
+  }
+
+  /** Records a staff review; false when the analysis does not exist. */
+  async review(id: string, r: AnalysisReview): Promise<boolean> {
+    const result = await this.analyses.update(
+      { id },
+      {
+        reviewStatus: 'reviewed',
+        reviewedAt: () => 'now()',
+        reviewedById: r.reviewedById,
+        reviewVerdict: r.verdict,
+        reviewNote: r.note,
+      },
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Analyses waiting for a person (partial index on pending ones). */
+  async awaitingReview(): Promise<{ count: number; oldest: Date | null }> {
+    const [row] = await this.analyses.query<{ count: number; oldest: Date | null }[]>(
+      `SELECT count(*)::int AS count, min(created_at) AS oldest
+         FROM gpt_analyses WHERE review_status = 'pending'`,
+    );
+    return row;
   }
 
   listByDevis(devisId: string, limit?: number): Promise<GptAnalysisEntity[]> {

@@ -6,11 +6,18 @@ import { DomainException } from '../common/errors/domain.exception';
 import { bpToPercent, computeTotals, formatEuros } from '../devis/devis-math';
 import { DevisLineResponseDto, partiesOf } from '../devis/dto/devis-response.dto';
 import { DevisService } from '../devis/devis.service';
+import { ChatReviewService, type ReviewConversation } from '../chat/chat-review.service';
+import { ChatSettingsService } from '../chat/chat-settings.service';
 import { AnalysisResponseDto } from './dto/analysis-response.dto';
 import { CreateAnalysisDto } from './dto/create-analysis.dto';
 import { GptDevisDto, MAX_GPT_LINES } from './dto/gpt-devis.dto';
 import { AnalysisStatsDto } from './dto/stats.dto';
-import { GptAnalysesRepository, type IdempotencyOwner } from './gpt-analyses.repository';
+import {
+  GptAnalysesRepository,
+  type IdempotencyOwner,
+  type ReviewHook,
+} from './gpt-analyses.repository';
+import { ReviewAnalysisDto } from './dto/review-analysis.dto';
 
 export interface AnalysisPostResult {
   status: number;
@@ -27,6 +34,8 @@ export class GptAnalysesService {
   constructor(
     private readonly devis: DevisService,
     private readonly repo: GptAnalysesRepository,
+    private readonly chatSettings: ChatSettingsService,
+    private readonly reviews: ChatReviewService,
   ) {}
 
   async devisForGpt(
@@ -129,6 +138,26 @@ export class GptAnalysesService {
       await this.repo.purgeExpiredIdempotency();
     }
     const devis = await this.devis.get(dto.devisId, false);
+    const { reviewConfidenceThreshold: threshold } = await this.chatSettings.current();
+    const doubtful = dto.confidence < threshold || dto.gptGrade === 'E';
+    let conversation: ReviewConversation | null = null;
+    const review: ReviewHook | undefined = doubtful
+      ? async (tx, a) => {
+          conversation = await this.reviews.open(tx, {
+            analysisId: a.id,
+            devisId: devis.id,
+            devisReference: devis.reference,
+            devisTitle: devis.title,
+            userId: a.userId,
+            gptScore: a.gptScore,
+            gptGrade: a.gptGrade,
+            confidence: a.confidence,
+            summary: a.analysis.summary,
+            threshold,
+          });
+          return conversation.sessionId;
+        }
+      : undefined;
     try {
       const stored = await this.repo.insert(
         {
@@ -144,7 +173,9 @@ export class GptAnalysesService {
         },
         idempotencyKey ? { owner, idempotencyKey, requestHash } : null,
         (a) => AnalysisResponseDto.from(a),
+        review,
       );
+      if (conversation) this.reviews.announce(conversation);
       return { status: 201, body: AnalysisResponseDto.from(stored), replayed: false };
     } catch (err) {
       const duplicate = isUniqueViolation(err);
@@ -154,6 +185,30 @@ export class GptAnalysesService {
       if (!previous) throw err;
       return replay(previous, requestHash);
     }
+  }
+
+  /**
+   * A staff member's verdict on an analysis (doubtful ones wait for it): it becomes
+   * `reviewed`, and assistants reading the devis' analyses see the verdict and the note.
+   */
+  async review(
+    staff: { id: string },
+    analysisId: string,
+    dto: ReviewAnalysisDto,
+  ): Promise<AnalysisResponseDto> {
+    const note = dto.note?.trim() || null;
+    const done = await this.repo.review(analysisId, {
+      reviewedById: staff.id,
+      verdict: dto.verdict,
+      note,
+    });
+    if (!done) throw DomainException.notFound('Analysis');
+    return AnalysisResponseDto.from((await this.repo.findById(analysisId))!);
+  }
+
+  /** The dashboard's "analyses awaiting review". */
+  awaitingReview(): Promise<{ count: number; oldest: Date | null }> {
+    return this.repo.awaitingReview();
   }
 
   /** Analyses per UTC day over the last `days` days, oldest first (zero days included). */

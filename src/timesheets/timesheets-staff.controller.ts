@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Header,
+  HttpCode,
+  Patch,
+  Post,
+  Put,
+  Query,
+  StreamableFile,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -7,6 +19,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
 import { Auth } from '../common/auth/auth.decorator';
@@ -29,9 +42,12 @@ import {
   SetKindsDto,
   UpdateLevelDto,
 } from './dto/timesheet-hierarchy.dto';
+import { ExportEntriesQueryDto } from './dto/timesheet-report.dto';
 import { StaffEntriesQueryDto, StaffTimeEntryListDto } from './dto/time-entry.dto';
 import { TimesheetsHierarchyService } from './timesheets-hierarchy.service';
+import { TimesheetsReportService } from './timesheets-report.service';
 import { TimesheetsService } from './timesheets.service';
+import { TIMESHEET_RULES } from './timesheets.rules';
 
 const NotFound = () => ApiNotFoundResponse({ type: ErrorResponseDto });
 const Conflict = (description: string) =>
@@ -52,6 +68,7 @@ export class TimesheetsStaffController {
   constructor(
     private readonly hierarchy: TimesheetsHierarchyService,
     private readonly timesheets: TimesheetsService,
+    private readonly reports: TimesheetsReportService,
   ) {}
 
   // ── Customers ──────────────────────────────────────────────────────────────────────────
@@ -333,5 +350,22 @@ export class TimesheetsStaffController {
   @Invalid()
   entries(@Query() q: StaffEntriesQueryDto): Promise<StaffTimeEntryListDto> {
     return this.timesheets.staffEntries(q);
+  }
+
+  @Get('entries/export.csv')
+  @ApiOperation({
+    summary: 'The same entries as a CSV file (UTF-8 with BOM, RFC 4180), for a spreadsheet',
+    description: `Columns: date, person, email, customer, project, phase, activity, kind, minutes, hours, billable, comment, id. At most ${TIMESHEET_RULES.exportMaxEntries} entries (a wider filter: 400). Text cells starting with = + - @ get a leading apostrophe.`,
+  })
+  @ApiProduces('text/csv')
+  @Header('Cache-Control', 'no-store')
+  @ApiOkResponse({ description: 'The file, as an attachment', schema: { type: 'string' } })
+  @Invalid()
+  async exportEntries(@Query() q: ExportEntriesQueryDto): Promise<StreamableFile> {
+    const { csv, filename } = await this.reports.exportCsv(q);
+    return new StreamableFile(Buffer.from(csv, 'utf8'), {
+      type: 'text/csv; charset=utf-8',
+      disposition: `attachment; filename="${filename}"`,
+    });
   }
 }

@@ -505,6 +505,29 @@ export class TimesheetsRepository {
     );
   }
 
+  /** How many entries match (the CSV export refuses a filter over its limit). */
+  async entryCount(filter: EntryFilter): Promise<number> {
+    const params: unknown[] = [];
+    const [row] = await this.rows<{ n: number }>(
+      `SELECT count(*)::int AS n FROM timesheet_entries e ${entryWhere(filter, params)}`,
+      params,
+    );
+    return row.n;
+  }
+
+  /** Minutes per person over a range (the back-office's week view), most first. */
+  minutesByPerson(
+    filter: EntryFilter & { from: string; to: string },
+  ): Promise<{ userId: string; minutes: number }[]> {
+    const params: unknown[] = [];
+    return this.rows(
+      `SELECT e.user_id AS "userId", sum(e.duration_minutes)::int AS minutes
+         FROM timesheet_entries e ${entryWhere(filter, params)}
+        GROUP BY e.user_id ORDER BY minutes DESC, e.user_id`,
+      params,
+    );
+  }
+
   async findEntryByKey(
     userId: string,
     key: string,

@@ -20,6 +20,8 @@ export const TIMESHEET_RULES = {
   /** Listings and summaries span at most this many days. */
   maxRangeDays: 366,
   entriesPage: { max: 500, default: 100 },
+  /** A CSV export holds at most this many entries: a wider filter is refused (narrow it). */
+  exportMaxEntries: 20_000,
   /** Hierarchy listings (a person's customers, projects…): at most this many rows. */
   listLimit: 200,
   /** A name that matches several items: the error names this many of them. */

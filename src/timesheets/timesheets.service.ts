@@ -576,7 +576,8 @@ function checkNotAfterToday(date: string, now: TodayDto) {
   }
 }
 
-function checkRange(from: string, to: string) {
+/** A range the listings, summaries and exports accept: `from` ≤ `to`, at most a year. */
+export function checkRange(from: string, to: string) {
   if (from > to) throw DomainException.invalidField('from', `from (${from}) is after to (${to})`);
   if (daysBetween(from, to) >= TIMESHEET_RULES.maxRangeDays) {
     throw DomainException.invalidField(

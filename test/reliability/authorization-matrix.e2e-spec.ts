@@ -39,6 +39,7 @@ const POLICY: Record<string, Policy> = {
   'GET /mcp': 'gpt-key',
   'DELETE /mcp': 'gpt-key',
   'GET /api/admin/gpt-analyses/stats': 'staff',
+  'POST /api/admin/gpt-analyses/{id}/review': 'staff',
   'GET /api/gpt/openapi': 'public',
   'GET /api/gpt/openapi.yaml': 'public',
   'GET /privacy': 'public',
@@ -66,6 +67,7 @@ const POLICY: Record<string, Policy> = {
   'POST /api/chat/message': 'chat-session',
   'GET /api/chat/history': 'chat-session',
   'GET /api/chat/stream': 'chat-session',
+  'POST /api/chat/sessions/{id}/rating': 'chat-session',
   'GET /api/admin/chat/sessions': 'staff',
   'GET /api/admin/chat/sessions/{id}': 'staff',
   'POST /api/admin/chat/sessions/{id}/reply': 'staff',
@@ -113,6 +115,12 @@ const POLICY: Record<string, Policy> = {
   'PATCH /api/timesheets/kinds/{id}': 'staff',
   'DELETE /api/timesheets/kinds/{id}': 'staff',
   'GET /api/timesheets/entries': 'staff',
+  'GET /api/timesheets/entries/export.csv': 'staff',
+};
+
+/** A valid body where the common one is not (chat routes validate before the access check). */
+const BODY: Record<string, object> = {
+  'POST /api/chat/sessions/{id}/rating': { rating: 5 },
 };
 
 const RANK: Record<Caller, number> = { anonymous: 0, 'gpt-key': 0, user: 1, staff: 2, admin: 3 };
@@ -172,7 +180,7 @@ describe('Reliability: authorization matrix (every route × every kind of caller
         const http = t.http() as unknown as Record<string, (u: string) => import('supertest').Test>;
         let req = http[method.toLowerCase()](url).set(tokens[caller]);
         if (method === 'POST' || method === 'PATCH')
-          req = req.send({ sessionId: someId, message: 'x' });
+          req = req.send(BODY[route] ?? { sessionId: someId, message: 'x' });
         const res = await req.timeout(10_000);
         // Chat sessions answer another caller's session id with 404: nothing says it exists.
         const refused =

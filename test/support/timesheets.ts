@@ -1,5 +1,8 @@
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { validateInput } from '../../src/common/http/validate-input';
 import { addDays, todayIn } from '../../src/timesheets/calendar';
+import { CreateTimeEntryDto } from '../../src/timesheets/dto/time-entry.dto';
+import { TimesheetsService } from '../../src/timesheets/timesheets.service';
 import { UsersService } from '../../src/users/users.service';
 import { signIn } from './oauth-flow';
 import { bearer, loginAs, query, type TestApp } from './test-app';
@@ -133,3 +136,51 @@ export async function buildHierarchy(t: TestApp, people: { alice: Person; bob: P
 }
 
 export type Hierarchy = Awaited<ReturnType<typeof buildHierarchy>>;
+
+/** Books time as the person through the service (no OAuth round trip), as an assistant would. */
+export async function book(
+  t: TestApp,
+  person: Person,
+  entry: {
+    date: string;
+    activity: string;
+    kind: string;
+    durationMinutes: number;
+    project?: string;
+    comment?: string;
+    billable?: boolean;
+  },
+) {
+  const dto = await validateInput(CreateTimeEntryDto, entry);
+  return (await t.get(TimesheetsService).createEntry({ userId: person.id, clientId: 'e2e' }, dto))
+    .body.entry;
+}
+
+/** RFC 4180 CSV (quoted fields, doubled quotes, CRLF) into rows of cells. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      cell += '"';
+      i++;
+    } else if (c === '"') {
+      quoted = !quoted;
+    } else if (!quoted && c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (!quoted && c === '\r' && text[i + 1] === '\n') {
+      rows.push([...row, cell]);
+      row = [];
+      cell = '';
+      i++;
+    } else {
+      cell += c;
+    }
+  }
+  if (cell || row.length) rows.push([...row, cell]);
+  return rows;
+}

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { LANGUAGES, type Language } from '../../common/http/language';
 import { CHAT_MESSAGE_ROLES, type ChatMessageRole } from '../entities/chat-message.entity';
 import { CHAT_SESSION_STATUSES, type ChatSessionStatus } from '../entities/chat-session.entity';
 
@@ -53,6 +54,13 @@ export class CreateChatSessionResponseDto extends ChatSessionStateDto {
   })
   sessionToken: string | null;
 
+  @ApiProperty({
+    enum: LANGUAGES,
+    example: 'fr',
+    description: 'The language of the welcome message: `lang`, else Accept-Language, else French',
+  })
+  lang: Language;
+
   @ApiProperty({ type: [ChatMessageDto], description: 'The welcome message' })
   messages: ChatMessageDto[];
 }
@@ -76,4 +84,26 @@ export class ChatHistoryResponseDto extends ChatSessionStateDto {
 
   @ApiProperty({ example: 4, description: 'The newest sequence in the session: the next cursor' })
   lastSequence: number;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: null,
+    description: 'Your rating (1–5) once given; null: not rated (a resolved session can be)',
+  })
+  rating: number | null;
+}
+
+export class ChatRatingResponseDto {
+  @ApiProperty({ format: 'uuid', example: '0b9d1d5e-7f35-4a51-a4a8-6f0f4c1d2e3a' })
+  sessionId: string;
+
+  @ApiProperty({ minimum: 1, maximum: 5, example: 5 })
+  rating: number;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Réponse rapide et claire, merci !' })
+  ratingComment: string | null;
+
+  @ApiProperty({ example: '2025-12-09T10:00:00.000Z' })
+  ratedAt: Date;
 }

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -27,6 +28,14 @@ import { ChatMessageDto } from './chat-response.dto';
 import { CHAT_MESSAGE_DESCRIPTION, ChatMessageText } from './chat.dto';
 
 const { sessionList: LIST, settings: SETTINGS } = CHAT_RULES;
+
+const WelcomeText = () =>
+  applyDecorators(
+    IsOptional(),
+    IsString(),
+    MinLength(1),
+    MaxLength(SETTINGS.welcomeMessageMaxLength),
+  );
 
 export class ListChatSessionsQueryDto {
   @ApiPropertyOptional({ enum: CHAT_SESSION_STATUSES, example: 'open' })
@@ -99,8 +108,40 @@ export class ChatSessionSummaryDto {
   @ApiProperty({ type: Date, nullable: true, example: '2025-11-26T09:31:00.000Z' })
   lastMessageAt: Date | null;
 
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 4,
+    description: 'The visitor’s satisfaction (1–5) once resolved; null: not rated',
+  })
+  rating: number | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Rapide, merci.' })
+  ratingComment: string | null;
+
+  @ApiProperty({ type: Date, nullable: true, example: '2025-11-26T10:00:00.000Z' })
+  ratedAt: Date | null;
+
   @ApiProperty({ example: '2025-11-26T09:30:00.000Z' })
   createdAt: Date;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'uuid',
+    example: null,
+    description: 'The devis whose doubtful analysis opened this conversation',
+  })
+  devisId: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'uuid',
+    example: null,
+    description: 'That analysis (mark it reviewed: POST /api/admin/gpt-analyses/{id}/review)',
+  })
+  analysisId: string | null;
 }
 
 export class ChatSessionListDto {
@@ -170,11 +211,33 @@ export class ChatSettingsDto {
   @ApiProperty({ example: 'You are the support assistant of Passerelle. Answer briefly.' })
   systemPrompt: string;
 
-  @ApiProperty({ example: 'Hello! How can we help you today?' })
+  @ApiProperty({
+    example: 'Bonjour ! Comment pouvons-nous vous aider ?',
+    description: 'The French welcome: same as welcomeMessageFr (kept for older clients)',
+  })
   welcomeMessage: string;
+
+  @ApiProperty({
+    example: 'Bonjour ! Comment pouvons-nous vous aider ?',
+    description: 'First message of a conversation in French (the default language)',
+  })
+  welcomeMessageFr: string;
+
+  @ApiProperty({
+    example: 'Hello! How can we help you today?',
+    description: 'First message of a conversation in English',
+  })
+  welcomeMessageEn: string;
 
   @ApiProperty({ type: [String], example: ['human', 'agent', 'conseiller'] })
   handoffKeywords: string[];
+
+  @ApiProperty({
+    example: 60,
+    description:
+      'An analysis stored with a confidence below this, or grade E, opens a support conversation for a person to review',
+  })
+  reviewConfidenceThreshold: number;
 
   @ApiProperty({
     example: false,
@@ -236,12 +299,20 @@ export class UpdateChatSettingsDto {
   @MaxLength(SETTINGS.systemPromptMaxLength)
   systemPrompt?: string;
 
-  @ApiPropertyOptional({ example: 'Bonjour ! Comment pouvons-nous vous aider ?' })
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(SETTINGS.welcomeMessageMaxLength)
+  @ApiPropertyOptional({
+    example: 'Bonjour ! Comment pouvons-nous vous aider ?',
+    description: 'The French welcome (older name of welcomeMessageFr; do not send both)',
+  })
+  @WelcomeText()
   welcomeMessage?: string;
+
+  @ApiPropertyOptional({ example: 'Bonjour ! Comment pouvons-nous vous aider ?' })
+  @WelcomeText()
+  welcomeMessageFr?: string;
+
+  @ApiPropertyOptional({ example: 'Hello! How can we help you today?' })
+  @WelcomeText()
+  welcomeMessageEn?: string;
 
   @ApiPropertyOptional({ type: [String], example: ['human', 'agent', 'conseiller'] })
   @IsOptional()
@@ -251,6 +322,13 @@ export class UpdateChatSettingsDto {
   @MinLength(SETTINGS.handoffKeywords.minLength, { each: true })
   @MaxLength(SETTINGS.handoffKeywords.maxLength, { each: true })
   handoffKeywords?: string[];
+
+  @ApiPropertyOptional({ example: 60, minimum: 0, maximum: 100 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  reviewConfidenceThreshold?: number;
 }
 
 export { ChatMessageDto };

@@ -10,6 +10,8 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import { UserEntity } from '../../users/entities/user.entity';
+import type { DevisEntity } from '../../devis/entities/devis.entity';
+import type { GptAnalysisEntity } from '../../gpt-analyses/entities/gpt-analysis.entity';
 import type { ChatMessageEntity } from './chat-message.entity';
 
 /** `pending`: the assistant answers; `open`: waiting for or handled by staff; `resolved`: closed. */
@@ -53,6 +55,29 @@ export class ChatSessionEntity extends BaseEntity {
   @Column({ type: 'varchar', length: 200, nullable: true })
   title: string | null;
 
+  /** `review`: opened for staff to review a doubtful analysis (it may have no visitor). */
+  @Column({ type: 'varchar', length: 16, default: 'visitor' })
+  origin: 'visitor' | 'review';
+
+  /**
+   * The devis whose doubtful analysis opened this conversation (null for visitors' chats);
+   * later doubtful analyses of it go to the same conversation while it is not resolved.
+   */
+  @Column({ type: 'uuid', nullable: true })
+  devisId: string | null;
+
+  @ManyToOne('DevisEntity', { onDelete: 'SET NULL', nullable: true })
+  @JoinColumn({ name: 'devis_id' })
+  devis?: DevisEntity | null;
+
+  /** The analysis that opened it (later doubtful analyses of the devis add a message). */
+  @Column({ type: 'uuid', nullable: true })
+  analysisId: string | null;
+
+  @ManyToOne('GptAnalysisEntity', { onDelete: 'SET NULL', nullable: true })
+  @JoinColumn({ name: 'analysis_id' })
+  analysis?: GptAnalysisEntity | null;
+
   /** The sequence of the session's newest message (0: none); bumped under the row lock. */
   @Column({ type: 'integer', default: 0 })
   lastSequence: number;
@@ -62,6 +87,16 @@ export class ChatSessionEntity extends BaseEntity {
 
   @OneToMany('ChatMessageEntity', 'session')
   messages?: ChatMessageEntity[];
+
+  /** The visitor's satisfaction (1–5), given once after staff resolved the conversation. */
+  @Column({ type: 'smallint', nullable: true })
+  rating: number | null;
+
+  @Column({ type: 'text', nullable: true })
+  ratingComment: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  ratedAt: Date | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

@@ -35,12 +35,24 @@ export class ChatSettingsEntity extends BaseEntity {
   @Column({ type: 'text' })
   systemPrompt: string;
 
+  /** The first message of a conversation in French (the default; the API's `welcomeMessage`). */
   @Column({ type: 'text' })
-  welcomeMessage: string;
+  welcomeMessageFr: string;
+
+  /** The first message of a conversation in English. */
+  @Column({ type: 'text' })
+  welcomeMessageEn: string;
 
   /** Lower-cased phrases; a user message containing one asks for a human. */
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   handoffKeywords: string[];
+
+  /**
+   * An analysis stored with a confidence below this (0–100), or grade E, opens a support
+   * conversation for a person to review it.
+   */
+  @Column({ type: 'smallint', default: 60 })
+  reviewConfidenceThreshold: number;
 
   @Column({ type: 'uuid', nullable: true })
   updatedById: string | null;

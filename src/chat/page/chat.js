@@ -4,6 +4,77 @@
 (() => {
   'use strict';
 
+  // The page's language, chosen by the server (?lang=, Accept-Language, else French).
+  const LANG = document.documentElement.lang === 'en' ? 'en' : 'fr';
+  /** What this script writes on the page, in both languages; errors by the API's `code`. */
+  const TEXT = {
+    fr: {
+      you: 'Vous',
+      staff: 'Équipe support',
+      connecting: 'Connexion…',
+      live: 'en direct',
+      polling: 'nouvelles réponses vérifiées toutes les 2 s',
+      offline: 'hors ligne',
+      open: 'Un membre de notre équipe vous répondra ici',
+      resolved: 'Conversation résolue : écrivez à nouveau si vous avez besoin d’aide',
+      pending: 'Notre assistant répond tout de suite',
+      network: 'Problème de connexion : vérifiez votre réseau et réessayez.',
+      server: 'Le serveur a rencontré un problème. Réessayez dans un instant.',
+      rateLimited: (wait) =>
+        `Vous envoyez des messages trop vite. Patientez ${wait || 'quelques'} s puis réessayez.`,
+      messageEmpty:
+        'Votre message est vide une fois le balisage et les caractères de contrôle retirés.',
+      messageTooLong: 'Votre message dépasse 4 000 caractères.',
+      commentTooLong: 'Votre commentaire dépasse 1 000 caractères.',
+      ratingInvalid: 'Choisissez une note de 1 à 5.',
+      // The server's notices (src/chat/chat-messages.ts) are stored in English: shown in French.
+      notices: {
+        'A member of our team will reply here as soon as possible. You can keep this page open or come back later.':
+          'Un membre de notre équipe vous répondra ici dès que possible. Vous pouvez garder cette page ouverte ou revenir plus tard.',
+        'Sorry, our assistant cannot answer right now. Your message is saved and a member of our team will reply here shortly.':
+          'Désolé, notre assistant ne peut pas répondre pour le moment. Votre message est enregistré et un membre de notre équipe vous répondra ici rapidement.',
+        'This conversation has been marked as resolved. Write again here if you need more help.':
+          'Cette conversation a été marquée comme résolue. Écrivez à nouveau ici si vous avez besoin d’aide.',
+      },
+      codes: {
+        PAYLOAD_TOO_LARGE: 'Ce message est trop long.',
+        NOT_FOUND: 'Cette conversation est introuvable : commencez-en une nouvelle.',
+        AUTH_REQUIRED: 'Votre session a expiré : commencez une nouvelle conversation.',
+        SESSION_INVALID: 'Votre session a expiré : commencez une nouvelle conversation.',
+        CHAT_NOT_RESOLVED: 'Vous pourrez noter cette conversation une fois qu’elle sera résolue.',
+        CHAT_ALREADY_RATED: 'Vous avez déjà noté cette conversation. Merci !',
+      },
+    },
+    en: {
+      you: 'You',
+      staff: 'Support team',
+      connecting: 'Connecting…',
+      live: 'live',
+      polling: 'checking for replies every 2 s',
+      offline: 'offline',
+      open: 'A member of our team will answer here',
+      resolved: 'Conversation resolved: write again if you need more help',
+      pending: 'Our assistant answers right away',
+      network: 'Connection problem: check your network and try again.',
+      server: 'The server had a problem. Please try again in a moment.',
+      rateLimited: (wait) =>
+        `You are sending messages too quickly. Please wait ${wait || 'a few'} s and try again.`,
+      messageEmpty: 'Your message is empty once markup and control characters are removed.',
+      messageTooLong: 'Your message is longer than 4,000 characters.',
+      commentTooLong: 'Your comment is longer than 1,000 characters.',
+      ratingInvalid: 'Choose a rating from 1 to 5.',
+      notices: {},
+      codes: {
+        PAYLOAD_TOO_LARGE: 'This message is too long.',
+        NOT_FOUND: 'This conversation no longer exists: start a new one.',
+        AUTH_REQUIRED: 'Your session has expired: start a new conversation.',
+        SESSION_INVALID: 'Your session has expired: start a new conversation.',
+        CHAT_NOT_RESOLVED: 'You can rate this conversation once it is resolved.',
+        CHAT_ALREADY_RATED: 'You have already rated this conversation. Thank you!',
+      },
+    },
+  }[LANG];
+
   const API = '/api/chat';
   const STORAGE_KEY = 'passerelle.supportChat';
   const POLL_MS = 2000;
@@ -18,13 +89,18 @@
     input: document.getElementById('input'),
     send: document.getElementById('send'),
     restart: document.getElementById('restart'),
+    rating: document.getElementById('rating'),
+    ratingComment: document.getElementById('rating-comment'),
+    ratingSend: document.getElementById('rating-send'),
+    ratingThanks: document.getElementById('rating-thanks'),
   };
 
   /** sequence → rendered <li>: a message is shown once, whichever way it arrived. */
   const shown = new Map();
-  let session = null; // { sessionId, sessionToken }
+  let session = null; // { sessionId, sessionToken, lang }
   let lastSequence = 0;
   let sessionStatus = 'pending';
+  let rated = false;
   let sseAbort = null;
   let sseLive = false;
   let pollTimer = null;
@@ -37,6 +113,7 @@
     try {
       const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) || 'null');
       if (saved && typeof saved.sessionId === 'string' && typeof saved.sessionToken === 'string') {
+        // `lang` (the welcome's language) may be missing from sessions saved before it existed.
         return saved;
       }
     } catch {
@@ -63,6 +140,7 @@
       this.retryAfter = retryAfter;
       // A refused field says what is wrong with it ("message is empty once markup … removed").
       const detail = body && Array.isArray(body.details) && body.details[0];
+      this.field = detail ? detail.field : undefined;
       this.problem = detail && Array.isArray(detail.messages) ? detail.messages[0] : undefined;
     }
   }
@@ -87,10 +165,12 @@
 
   // ---- rendering -------------------------------------------------------------------------
 
-  const SENDER = { user: 'You', assistant: 'Assistant', staff: 'Support team', system: '' };
+  const SENDER = { user: TEXT.you, assistant: 'Assistant', staff: TEXT.staff, system: '' };
 
   function render(message) {
-    if (!message || typeof message.sequence !== 'number' || shown.has(message.sequence)) return;
+    if (!message || typeof message.sequence !== 'number' || shown.has(message.sequence)) {
+      return false;
+    }
     const nearBottom =
       el.messages.scrollHeight - el.messages.scrollTop - el.messages.clientHeight < 80;
     const li = document.createElement('li');
@@ -107,7 +187,8 @@
     }
     const text = document.createElement('span');
     text.className = 'msg__text';
-    text.textContent = message.content;
+    text.textContent =
+      (message.role === 'system' && TEXT.notices[message.content]) || message.content;
     li.appendChild(text);
 
     // Keep sequence order even if a later message arrived first.
@@ -121,6 +202,7 @@
     shown.set(message.sequence, li);
     if (message.sequence > lastSequence) lastSequence = message.sequence;
     if (nearBottom || message.role === 'user') li.scrollIntoView({ block: 'end' });
+    return true;
   }
 
   function renderAll(messages) {
@@ -129,14 +211,25 @@
 
   function setStatus(status) {
     if (status) sessionStatus = status;
-    const link = sseLive ? 'live' : pollTimer ? 'checking for replies every 2 s' : 'offline';
-    const who =
-      sessionStatus === 'open'
-        ? 'A member of our team will answer here'
-        : sessionStatus === 'resolved'
-          ? 'Conversation resolved: write again if you need more help'
-          : 'Our assistant answers right away';
-    el.status.textContent = `${who} · ${link}`;
+    const link = sseLive ? 'live' : pollTimer ? 'polling' : 'offline';
+    const who = TEXT[sessionStatus] || TEXT.pending;
+    el.status.textContent = `${who} · ${TEXT[link]}`;
+    el.status.dataset.link = link;
+    el.status.dataset.session = sessionStatus;
+    showRating();
+  }
+
+  /** The rating form while a resolved conversation is not rated; thanks once it is. */
+  function showRating() {
+    el.rating.hidden = !(session && sessionStatus === 'resolved' && !rated);
+    el.ratingThanks.hidden = !rated;
+  }
+
+  /** `rating` from the API: a number once rated, null before, absent when not told. */
+  function setRated(rating) {
+    if (rating === undefined) return;
+    rated = rating !== null;
+    showRating();
   }
 
   function showError(text) {
@@ -144,16 +237,20 @@
     el.error.hidden = !text;
   }
 
+  /** The page's own words for an API error (by its code), else the server's (English) ones. */
   function describe(err) {
-    if (err instanceof ApiError) {
-      if (err.status === 429) {
-        return `You are sending messages too quickly. Please wait ${err.retryAfter || 'a few'} s and try again.`;
-      }
-      if (err.status === 400) return err.problem || err.message;
-      if (err.status >= 500) return 'The server had a problem. Please try again in a moment.';
-      return err.message;
+    if (!(err instanceof ApiError)) return TEXT.network;
+    if (err.status === 429) return TEXT.rateLimited(err.retryAfter);
+    if (err.code === 'VALIDATION_FAILED') {
+      const problem = err.problem || '';
+      if (err.field === 'message' && /empty/.test(problem)) return TEXT.messageEmpty;
+      if (err.field === 'message' && /longer/.test(problem)) return TEXT.messageTooLong;
+      if (err.field === 'comment') return TEXT.commentTooLong;
+      if (err.field === 'rating') return TEXT.ratingInvalid;
     }
-    return 'Connection problem: check your network and try again.';
+    if (err.code && TEXT.codes[err.code]) return TEXT.codes[err.code];
+    if (err.status >= 500) return TEXT.server;
+    return err.problem || err.message;
   }
 
   function setBusy(busy) {
@@ -167,7 +264,7 @@
   async function start() {
     const mine = ++generation;
     showError('');
-    el.status.textContent = 'Connecting…';
+    el.status.textContent = TEXT.connecting;
     session = loadSession();
     if (session) {
       try {
@@ -176,6 +273,11 @@
           `/history?sessionId=${encodeURIComponent(session.sessionId)}&after=0`,
         );
         if (mine !== generation) return;
+        if (history.lastSequence <= 1 && session.lang !== LANG) {
+          // Nothing said yet, and the welcome is in the other language: greet again in this one.
+          throw new ApiError(404, null, null);
+        }
+        rated = history.rating !== null && history.rating !== undefined;
         renderAll(history.messages);
         setStatus(history.status);
         ready();
@@ -190,9 +292,14 @@
       }
     }
     try {
-      const created = await api('POST', '/create-session', {});
+      const created = await api('POST', '/create-session', { lang: LANG });
       if (mine !== generation) return;
-      session = { sessionId: created.sessionId, sessionToken: created.sessionToken };
+      session = {
+        sessionId: created.sessionId,
+        sessionToken: created.sessionToken,
+        lang: created.lang,
+      };
+      rated = false;
       saveSession(session);
       renderAll(created.messages);
       setStatus(created.status);
@@ -293,11 +400,15 @@
           else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
         }
         if (event === 'message' && data.length) {
+          let message = null;
           try {
-            render(JSON.parse(data.join('\n')));
+            message = JSON.parse(data.join('\n'));
           } catch {
             // ignore a malformed event
           }
+          // Events carry messages only: a new staff or system one may come with a new status
+          // (resolved, reopened), which a quick history call tells.
+          if (render(message) && message.role !== 'user') void poll();
         }
       }
     }
@@ -322,9 +433,15 @@
   }
 
   let polling = false;
+  let pollAgain = false; // asked while a poll was under way: its answer may predate the change
   async function poll() {
-    if (polling || !session) return;
+    if (!session) return;
+    if (polling) {
+      pollAgain = true;
+      return;
+    }
     polling = true;
+    pollAgain = false;
     const mine = generation;
     try {
       const res = await api(
@@ -333,11 +450,34 @@
       );
       if (mine !== generation) return;
       renderAll(res.messages);
+      setRated(res.rating);
       setStatus(res.status);
     } catch (err) {
       if (err instanceof ApiError && (err.status === 404 || err.status === 401)) restart();
     } finally {
       polling = false;
+      if (pollAgain) void poll();
+    }
+  }
+
+  async function sendRating(rating, comment) {
+    showError('');
+    el.ratingSend.disabled = true;
+    const mine = generation;
+    try {
+      await api('POST', `/sessions/${encodeURIComponent(session.sessionId)}/rating`, {
+        rating,
+        ...(comment ? { comment } : {}),
+      });
+      if (mine !== generation) return;
+      setRated(rating);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'CHAT_ALREADY_RATED') {
+        rated = true; // rated before (another tab): just thank them
+        showRating();
+      } else showError(describe(err));
+    } finally {
+      el.ratingSend.disabled = false;
     }
   }
 
@@ -350,8 +490,10 @@
       // nothing saved
     }
     session = null;
+    rated = false;
     lastSequence = 0;
     shown.clear();
+    showRating();
     el.messages.replaceChildren();
     el.input.disabled = true;
     el.send.disabled = true;
@@ -373,6 +515,12 @@
     }
   });
   el.restart.addEventListener('click', restart);
+  el.rating.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const choice = el.rating.querySelector('input[name="rating"]:checked');
+    if (!choice || !session || el.ratingSend.disabled) return;
+    void sendRating(Number(choice.value), el.ratingComment.value.trim());
+  });
 
   void start();
 })();

@@ -7,16 +7,18 @@ import { DevisService } from '../../devis/devis.service';
 import { CreateDevisDto } from '../../devis/dto/devis.dto';
 import type { DevisEntity } from '../../devis/entities/devis.entity';
 import { SEED_DEVIS, SEED_EXAMPLE_REFERENCE, SEED_SOURCE } from '../../devis/seed/seed-devis';
+import { TimesheetsSeedService } from '../../timesheets/seed/timesheets-seed.service';
 import { CliCommand, CliError, errorLine } from '../cli-command';
 
 @Command({
   name: 'db:seed',
-  description: `Load ${SEED_DEVIS.length} demonstration devis (existing references are skipped); --reset recreates them`,
+  description: `Load ${SEED_DEVIS.length} demonstration devis (existing references are skipped; --reset recreates them) and demonstration timesheets (what exists is kept)`,
 })
 export class DbSeedCommand extends CliCommand {
   constructor(
     private readonly devis: DevisService,
     private readonly migrations: MigrationsService,
+    private readonly timesheets: TimesheetsSeedService,
   ) {
     super();
   }
@@ -95,6 +97,16 @@ export class DbSeedCommand extends CliCommand {
         this.print(`  ${seed.reference}: ${seed.lines.length} lines (${seed.title})`);
     }
     this.print(`Try the GPT with: "Analyse le devis ${SEED_EXAMPLE_REFERENCE}"`);
+
+    const ts = await this.timesheets.run();
+    const c = ts.created;
+    this.print(
+      `Seeded timesheets: created ${c.customer} customers, ${c.project} projects, ${c.phase} phases, ${c.activity} activities, ${c.kind} kinds, ${c.person} people; entries: created ${ts.entries.created}, skipped ${ts.entries.present} (already present).`,
+    );
+    for (const p of ts.people) {
+      if (p.generatedPassword)
+        this.print(`  ${p.email}  password (shown once): ${p.generatedPassword}`);
+    }
   }
 
   private async find(reference: string): Promise<DevisEntity | null> {

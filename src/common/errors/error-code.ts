@@ -18,6 +18,9 @@ export const ERROR_STATUS = {
   NOT_FOUND: HttpStatus.NOT_FOUND,
   METHOD_NOT_ALLOWED: HttpStatus.METHOD_NOT_ALLOWED,
   CONFLICT: HttpStatus.CONFLICT,
+  /** A support conversation can be rated once it is resolved, and only once. */
+  CHAT_NOT_RESOLVED: HttpStatus.CONFLICT,
+  CHAT_ALREADY_RATED: HttpStatus.CONFLICT,
   IDEMPOTENCY_KEY_REUSED: HttpStatus.UNPROCESSABLE_ENTITY,
   LLM_KEY_UNREADABLE: HttpStatus.CONFLICT,
   PAYLOAD_TOO_LARGE: HttpStatus.PAYLOAD_TOO_LARGE,

@@ -10,6 +10,7 @@ import {
   TimesheetProjectKindEntity,
   TimesheetProjectMemberEntity,
 } from './timesheet-links.entity';
+import { TimeEntryViewEntity, TimesheetMemberViewEntity } from './timesheet-admin-views.entity';
 import { TimesheetSettingsEntity } from './timesheet-settings.entity';
 import { TimeEntryEntity } from './time-entry.entity';
 
@@ -25,4 +26,6 @@ export const TIMESHEET_ENTITIES = [
   TimesheetActivityKindEntity,
   TimesheetSettingsEntity,
   TimeEntryEntity,
+  TimesheetMemberViewEntity,
+  TimeEntryViewEntity,
 ];
