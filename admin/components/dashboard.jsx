@@ -1,19 +1,10 @@
 import React, { useEffect, useState } from 'react';
 import { Box, H2, H4, Link, Loader, Text } from '@adminjs/design-system';
 import { ApiClient, ViewHelpers } from 'adminjs';
+import { COLORS, seriesColor } from './chart-colors.jsx';
 
 const api = new ApiClient();
 const h = new ViewHelpers();
-const COLORS = [
-  '#3040d6',
-  '#e0762c',
-  '#2aa876',
-  '#c2397d',
-  '#8c6cd9',
-  '#b59a1a',
-  '#3a9fc0',
-  '#7a7a7a',
-];
 const W = 640;
 const H = 170;
 const PAD = { left: 44, right: 8, top: 10, bottom: 22 };
@@ -64,7 +55,7 @@ const StackedBars = ({ days, series, money, testId }) => {
                     width={Math.max(bw - 2, 1)}
                     y={y(base + v)}
                     height={y(base) - y(base + v)}
-                    fill={COLORS[k % COLORS.length]}
+                    fill={seriesColor(k)}
                   />
                 );
                 base += v;
@@ -92,7 +83,7 @@ const StackedBars = ({ days, series, money, testId }) => {
               style={{
                 width: 10,
                 height: 10,
-                background: COLORS[k % COLORS.length],
+                background: seriesColor(k),
                 display: 'inline-block',
                 marginRight: 6,
               }}

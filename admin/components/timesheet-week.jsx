@@ -1,19 +1,10 @@
 import React, { useEffect, useState } from 'react';
 import { Box, Button, H2, H4, Link, Loader, Text } from '@adminjs/design-system';
 import { ApiClient, ViewHelpers } from 'adminjs';
+import { seriesColor } from './chart-colors.jsx';
 
 const api = new ApiClient();
 const h = new ViewHelpers();
-const COLORS = [
-  '#3040d6',
-  '#e0762c',
-  '#2aa876',
-  '#c2397d',
-  '#8c6cd9',
-  '#b59a1a',
-  '#3a9fc0',
-  '#7a7a7a',
-];
 const DAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const W = 640;
 const H = 200;
@@ -21,7 +12,6 @@ const PAD = { left: 44, right: 8, top: 10, bottom: 24 };
 
 /** Hours with at most two decimals (450 minutes: 7.5). */
 const hours = (minutes) => String(Math.round((minutes / 60) * 100) / 100);
-const color = (k) => COLORS[k % COLORS.length];
 const cell = { padding: '6px 10px', borderBottom: '1px solid #eee', textAlign: 'right' };
 const first = { ...cell, textAlign: 'left' };
 
@@ -81,7 +71,7 @@ const WeekChart = ({ data }) => {
                   width={Math.max(bw - 8, 1)}
                   y={y(base + m)}
                   height={y(base) - y(base + m)}
-                  fill={color(k)}
+                  fill={seriesColor(k)}
                 />
               );
               base += m;
@@ -161,7 +151,7 @@ const TimesheetWeek = () => {
                 style={{
                   width: 10,
                   height: 10,
-                  background: color(k),
+                  background: seriesColor(k),
                   display: 'inline-block',
                   marginRight: 6,
                 }}

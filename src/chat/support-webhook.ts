@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { BackgroundTimers, postWebhook } from '../common/http/webhook';
 import { chatConfig } from '../config';
-
-const TIMEOUT_MS = 5_000;
 
 /** Why a conversation now waits for staff. */
 export type SupportOpenReason = 'handoff' | 'doubtful-analysis' | 'provider-failure';
@@ -27,8 +26,7 @@ export interface SupportOpenEvent {
 @Injectable()
 export class SupportWebhook implements OnApplicationShutdown {
   private readonly logger = new Logger(SupportWebhook.name);
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private stopped = false;
+  private readonly timers = new BackgroundTimers();
 
   constructor(@Inject(chatConfig.KEY) private readonly config: ConfigType<typeof chatConfig>) {}
 
@@ -39,13 +37,7 @@ export class SupportWebhook implements OnApplicationShutdown {
   }
 
   private later(event: SupportOpenEvent, attempt: number, delayMs: number): void {
-    if (this.stopped) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      void this.attempt(event, attempt);
-    }, delayMs);
-    timer.unref();
-    this.timers.add(timer);
+    this.timers.later(delayMs, () => void this.attempt(event, attempt));
   }
 
   private async attempt(event: SupportOpenEvent, attempt: number): Promise<void> {
@@ -66,36 +58,21 @@ export class SupportWebhook implements OnApplicationShutdown {
   }
 
   /** null when the receiver took it (2xx), else why not. */
-  private async post(event: SupportOpenEvent): Promise<string | null> {
-    try {
-      const res = await fetch(this.config.supportWebhookUrl as string, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'User-Agent': 'Passerelle-Support/1' },
-        body: JSON.stringify({
-          event: 'support.session.open',
-          session: {
-            id: event.sessionId,
-            reason: event.reason,
-            title: event.title,
-            devisId: event.devisId ?? null,
-            analysisId: event.analysisId ?? null,
-          },
-          at: new Date().toISOString(),
-        }),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-        redirect: 'error',
-      });
-      await res.body?.cancel().catch(() => undefined);
-      return res.ok ? null : `answered HTTP ${res.status}`;
-    } catch (err) {
-      const e = err as Error;
-      return e.name === 'TimeoutError' ? `timed out after ${TIMEOUT_MS} ms` : 'unreachable';
-    }
+  private post(event: SupportOpenEvent): Promise<string | null> {
+    return postWebhook(this.config.supportWebhookUrl as string, 'Passerelle-Support/1', {
+      event: 'support.session.open',
+      session: {
+        id: event.sessionId,
+        reason: event.reason,
+        title: event.title,
+        devisId: event.devisId ?? null,
+        analysisId: event.analysisId ?? null,
+      },
+      at: new Date().toISOString(),
+    });
   }
 
   onApplicationShutdown(): void {
-    this.stopped = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.timers.stop();
   }
 }

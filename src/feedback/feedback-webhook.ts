@@ -6,11 +6,10 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { BackgroundTimers, postWebhook } from '../common/http/webhook';
 import { feedbackConfig } from '../config';
 import type { FeedbackEntity } from './entities/feedback.entity';
 import { FeedbackRepository } from './feedback.repository';
-
-const TIMEOUT_MS = 5_000;
 
 /**
  * Sends bug reports to FEEDBACK_WEBHOOK_URL (POST, JSON) after the request that stored them
@@ -22,8 +21,7 @@ const TIMEOUT_MS = 5_000;
 @Injectable()
 export class FeedbackWebhook implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(FeedbackWebhook.name);
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private stopped = false;
+  private readonly timers = new BackgroundTimers();
 
   constructor(
     private readonly repo: FeedbackRepository,
@@ -36,13 +34,8 @@ export class FeedbackWebhook implements OnApplicationBootstrap, OnApplicationShu
 
   /** Queues a first attempt for a stored report; returns at once. */
   schedule(id: string, attemptsSoFar = 0, delayMs = 0): void {
-    if (!this.enabled || this.stopped) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      void this.attempt(id, attemptsSoFar);
-    }, delayMs);
-    timer.unref();
-    this.timers.add(timer);
+    if (!this.enabled) return;
+    this.timers.later(delayMs, () => void this.attempt(id, attemptsSoFar));
   }
 
   private async attempt(id: string, seenAttempts: number): Promise<void> {
@@ -72,32 +65,19 @@ export class FeedbackWebhook implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /** null when the receiver took it (2xx), else why not. */
-  private async post(report: FeedbackEntity): Promise<string | null> {
-    try {
-      const res = await fetch(this.config.webhookUrl as string, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'User-Agent': 'Passerelle-Feedback/1' },
-        body: JSON.stringify({
-          event: 'feedback.bug',
-          feedback: {
-            id: report.id,
-            type: report.type,
-            message: report.message,
-            email: report.email,
-            page: report.page,
-            rating: report.rating,
-            createdAt: report.createdAt,
-          },
-        }),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-        redirect: 'error',
-      });
-      await res.body?.cancel().catch(() => undefined);
-      return res.ok ? null : `answered HTTP ${res.status}`;
-    } catch (err) {
-      const e = err as Error;
-      return e.name === 'TimeoutError' ? `timed out after ${TIMEOUT_MS} ms` : 'unreachable';
-    }
+  private post(report: FeedbackEntity): Promise<string | null> {
+    return postWebhook(this.config.webhookUrl as string, 'Passerelle-Feedback/1', {
+      event: 'feedback.bug',
+      feedback: {
+        id: report.id,
+        type: report.type,
+        message: report.message,
+        email: report.email,
+        page: report.page,
+        rating: report.rating,
+        createdAt: report.createdAt,
+      },
+    });
   }
 
   /** Picks up reports left pending by a restart. */
@@ -113,8 +93,6 @@ export class FeedbackWebhook implements OnApplicationBootstrap, OnApplicationShu
   }
 
   onApplicationShutdown(): void {
-    this.stopped = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.timers.stop();
   }
 }

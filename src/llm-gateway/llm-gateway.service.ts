@@ -90,29 +90,14 @@ export class LlmGateway {
         lastError = failure;
         continue;
       }
-      const latencyMs = Date.now() - started;
-      const costMicroUsd = this.cost(attempt, result.model, result.usage);
-      attempt.reservation.settle(costMicroUsd);
-      let conversationId = call.conversationId ?? null;
-      try {
-        if (call.persist) {
-          conversationId = await call.persist({
-            text: result.text,
-            model: result.model,
-            provider: attempt.provider,
-          });
-        }
-      } finally {
-        // Logged even when storing the answer failed: the provider billed it.
-        this.record(call, attempt, {
-          model: result.model,
-          usage: result.usage,
-          costMicroUsd,
-          latencyMs,
-          conversationId,
-          streamed: false,
-        });
-      }
+      const { latencyMs, costMicroUsd, conversationId } = await this.answered(call, attempt, {
+        text: result.text,
+        model: result.model,
+        usage: result.usage,
+        started,
+        ttftMs: null,
+        streamed: false,
+      });
       return {
         provider: attempt.provider,
         requestedModel: attempt.requestedModel,
@@ -182,29 +167,14 @@ export class LlmGateway {
           yield { type: 'delta', text: event.text };
           continue;
         }
-        const latencyMs = Date.now() - run.started;
-        const costMicroUsd = this.cost(attempt, event.model, event.usage);
-        attempt.reservation.settle(costMicroUsd);
-        let conversationId = call.conversationId ?? null;
-        try {
-          if (call.persist) {
-            conversationId = await call.persist({
-              text: run.text,
-              model: event.model,
-              provider: attempt.provider,
-            });
-          }
-        } finally {
-          this.record(call, attempt, {
-            model: event.model,
-            usage: event.usage,
-            costMicroUsd,
-            latencyMs,
-            ttftMs: run.ttftMs,
-            conversationId,
-            streamed: true,
-          });
-        }
+        const { latencyMs, costMicroUsd, conversationId } = await this.answered(call, attempt, {
+          text: run.text,
+          model: event.model,
+          usage: event.usage,
+          started: run.started,
+          ttftMs: run.ttftMs,
+          streamed: true,
+        });
         yield {
           type: 'done',
           model: event.model,
@@ -222,6 +192,49 @@ export class LlmGateway {
     } finally {
       await run.upstream.return(undefined);
     }
+  }
+
+  /**
+   * A whole answer arrived: price it, settle the budget reservation, store the exchange when
+   * the caller asked (`persist`), and log the attempt — even when storing failed, since the
+   * provider billed it.
+   */
+  private async answered(
+    call: GatewayCall,
+    attempt: Attempt,
+    a: {
+      text: string;
+      model: string;
+      usage: ChatUsage;
+      started: number;
+      ttftMs: number | null;
+      streamed: boolean;
+    },
+  ): Promise<{ latencyMs: number; costMicroUsd: number | null; conversationId: string | null }> {
+    const latencyMs = Date.now() - a.started;
+    const costMicroUsd = this.cost(attempt, a.model, a.usage);
+    attempt.reservation.settle(costMicroUsd);
+    let conversationId = call.conversationId ?? null;
+    try {
+      if (call.persist) {
+        conversationId = await call.persist({
+          text: a.text,
+          model: a.model,
+          provider: attempt.provider,
+        });
+      }
+    } finally {
+      this.record(call, attempt, {
+        model: a.model,
+        usage: a.usage,
+        costMicroUsd,
+        latencyMs,
+        ttftMs: a.ttftMs,
+        conversationId,
+        streamed: a.streamed,
+      });
+    }
+    return { latencyMs, costMicroUsd, conversationId };
   }
 
   /** The attempt, or the refusal that lets the next target try (other errors are thrown). */
