@@ -6,7 +6,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * conversation in `open` status, in the transaction that stores it:
  * - `chat_sessions.origin` (`visitor` | `review`): a review conversation may have no visitor (the
  *   analysis came with a GPT key), so the owner check accepts it.
- * - `chat_sessions.devis_id` / `analysis_id`: the devis and the analysis that opened it. While
+ * - `chat_sessions.devis_id`: the devis whose doubtful analysis opened it (the analyses point to
+ *   their conversation: `gpt_analyses.support_session_id`; one direction only, so the tables
+ *   keep no reference cycle, which the logical backup relies on). While
  *   one such conversation of a devis is not resolved, a second doubtful analysis of it (or a
  *   concurrent identical post) is added to it as a message instead of opening another (a
  *   per-devis advisory lock orders them; see ChatRepository.openReview).
@@ -26,8 +28,7 @@ export class DoubtfulAnalysisReview1765152000000 implements MigrationInterface {
       `ALTER TABLE chat_sessions
          ADD COLUMN origin varchar(16) NOT NULL DEFAULT 'visitor'
            CHECK (origin IN ('visitor', 'review')),
-         ADD COLUMN devis_id uuid NULL REFERENCES devis(id) ON DELETE SET NULL,
-         ADD COLUMN analysis_id uuid NULL REFERENCES gpt_analyses(id) ON DELETE SET NULL`,
+         ADD COLUMN devis_id uuid NULL REFERENCES devis(id) ON DELETE SET NULL`,
     );
     // A review conversation may have no visitor (the analysis came with a GPT key).
     await q.query(`ALTER TABLE chat_sessions DROP CONSTRAINT chat_sessions_check`);
@@ -36,7 +37,6 @@ export class DoubtfulAnalysisReview1765152000000 implements MigrationInterface {
          CHECK (user_id IS NOT NULL OR visitor_token_hash IS NOT NULL OR origin = 'review')`,
     );
     await q.query(`CREATE INDEX chat_sessions_devis_id ON chat_sessions (devis_id)`);
-    await q.query(`CREATE INDEX chat_sessions_analysis_id ON chat_sessions (analysis_id)`);
     await q.query(
       `ALTER TABLE gpt_analyses
          ADD COLUMN review_status varchar(16) NOT NULL DEFAULT 'none'
@@ -70,9 +70,7 @@ export class DoubtfulAnalysisReview1765152000000 implements MigrationInterface {
       `ALTER TABLE chat_sessions ADD CONSTRAINT chat_sessions_check
          CHECK (user_id IS NOT NULL OR visitor_token_hash IS NOT NULL)`,
     );
-    await q.query(
-      `ALTER TABLE chat_sessions DROP COLUMN analysis_id, DROP COLUMN devis_id, DROP COLUMN origin`,
-    );
+    await q.query(`ALTER TABLE chat_sessions DROP COLUMN devis_id, DROP COLUMN origin`);
     await q.query(`ALTER TABLE chat_settings DROP COLUMN review_confidence_threshold`);
   }
 }

@@ -81,9 +81,9 @@ describe('Doubtful analyses open a support conversation', () => {
   const doubtful = (devisId: string, overrides: Record<string, unknown> = {}) =>
     analysisBody(devisId, { confidence: 35, gptScore: 41, gptGrade: 'D', ...overrides });
   const sessionsOf = (devisId: string) =>
-    query<{ id: string; status: string; analysis_id: string; assistant_enabled: boolean }>(
+    query<{ id: string; status: string; origin: string; assistant_enabled: boolean }>(
       t,
-      `SELECT id, status, analysis_id, assistant_enabled FROM chat_sessions
+      `SELECT id, status, origin, assistant_enabled FROM chat_sessions
         WHERE devis_id = $1 ORDER BY created_at`,
       [devisId],
     );
@@ -112,7 +112,7 @@ describe('Doubtful analyses open a support conversation', () => {
     expect(sessions).toHaveLength(1);
     expect(sessions[0]).toMatchObject({
       status: 'open',
-      analysis_id: a.body.id,
+      origin: 'review',
       assistant_enabled: false,
     });
     const [analysis] = await query<{ review_status: string; support_session_id: string }>(
@@ -136,7 +136,7 @@ describe('Doubtful analyses open a support conversation', () => {
       .get(`/api/admin/chat/sessions/${sessions[0].id}`)
       .set(bearer(staff))
       .expect(200);
-    expect(detail.body).toMatchObject({ devisId: d.id, analysisId: a.body.id, status: 'open' });
+    expect(detail.body).toMatchObject({ devisId: d.id, status: 'open' });
   });
 
   it('keeps one conversation per devis without a key too: the second analysis is a message in it', async () => {
@@ -209,7 +209,12 @@ describe('Doubtful analyses open a support conversation', () => {
       expect(retry.structuredContent.id).toBe(first.structuredContent.id);
       const sessions = await sessionsOf(d.id);
       expect(sessions).toHaveLength(1);
-      expect(sessions[0].analysis_id).toBe(first.structuredContent.id);
+      const [row] = await query<{ support_session_id: string }>(
+        t,
+        'SELECT support_session_id FROM gpt_analyses WHERE id = $1',
+        [first.structuredContent.id],
+      );
+      expect(row.support_session_id).toBe(sessions[0].id);
     } finally {
       await client.close();
     }

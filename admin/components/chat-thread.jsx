@@ -100,21 +100,17 @@ const ChatThread = ({ record, resource }) => {
           >
             the devis
           </Link>
-          {thread.analysisId ? (
-            <>
-              {' · '}
-              <Link
-                data-testid="chat-review-analysis"
-                href={h.recordActionUrl({
-                  resourceId: 'gpt-analyses',
-                  recordId: thread.analysisId,
-                  actionName: 'show',
-                })}
-              >
-                the analysis (mark it reviewed there)
-              </Link>
-            </>
-          ) : null}
+          {' · '}
+          <Link
+            data-testid="chat-review-analysis"
+            href={h.resourceActionUrl({
+              resourceId: 'gpt-analyses',
+              actionName: 'list',
+              search: `?filters.supportSessionId=${thread.id}`,
+            })}
+          >
+            its analyses (mark them reviewed there)
+          </Link>
         </Text>
       ) : null}
       {thread.rating ? (

@@ -74,7 +74,6 @@ export function chatResources(
           userId: { reference: 'users' },
           assignedStaffId: { reference: 'users' },
           devisId: { reference: 'devis' },
-          analysisId: { reference: 'gpt-analyses' },
           title: { components: { list: components.PlainText, show: components.PlainText } },
           // The visitor's, once the conversation is resolved (POST /api/chat/sessions/:id/rating).
           rating: { isDisabled: true },

@@ -92,7 +92,14 @@ export function devisResources(
           'apiKeyId',
           'createdAt',
         ],
-        filterProperties: ['devisId', 'apiKeyId', 'gptGrade', 'reviewStatus', 'createdAt'],
+        filterProperties: [
+          'devisId',
+          'apiKeyId',
+          'gptGrade',
+          'reviewStatus',
+          'supportSessionId',
+          'createdAt',
+        ],
         properties: {
           devisId: { reference: 'devis' },
           apiKeyId: { reference: 'gpt-keys' },

@@ -53,7 +53,6 @@ export class ChatReviewService {
     const title = truncateText(`Analyse à vérifier : ${a.devisReference} — ${a.devisTitle}`, 200);
     const conversation = await this.repo.openReview(tx, {
       devisId: a.devisId,
-      analysisId: a.analysisId,
       userId: a.userId,
       title,
       message: { role: 'system', senderName: null, content: reviewMessage(a) },
@@ -88,6 +87,6 @@ export function reviewMessage(a: DoubtfulAnalysis): string {
     `Analyse à vérifier (${why}) — devis ${a.devisReference} « ${a.devisTitle} ».`,
     `Score ${a.gptScore}/100, note ${a.gptGrade}, confiance ${a.confidence} %.`,
     `Résumé de l'analyse : ${truncateText(cleanChatText(a.summary), SUMMARY_MAX)}`,
-    `Analyse ${a.analysisId} : relisez-la et donnez votre avis (back-office, « Marquer relue »).`,
+    `Analyse ${a.analysisId} : relisez-la et donnez votre avis (back-office : « Mark reviewed » sur l’analyse).`,
   ].join('\n');
 }

@@ -36,7 +36,6 @@ export interface ChatSessionRow extends ChatSessionState {
   createdAt: Date;
   /** Set when a doubtful analysis of this devis opened the conversation. */
   devisId: string | null;
-  analysisId: string | null;
 }
 
 export interface NewChatMessage {
@@ -81,7 +80,7 @@ const STATE_COLUMNS = `id, user_id AS "userId", status, assistant_enabled AS "as
 const SESSION_COLUMNS = `s.id, s.user_id AS "userId", u.email AS "userEmail", s.status,
   s.assistant_enabled AS "assistantEnabled", s.assigned_staff_id AS "assignedStaffId", s.title,
   s.last_sequence AS "lastSequence", s.last_message_at AS "lastMessageAt", s.created_at AS "createdAt",
-  s.devis_id AS "devisId", s.analysis_id AS "analysisId",
+  s.devis_id AS "devisId",
   s.rating, s.rating_comment AS "ratingComment", s.rated_at AS "ratedAt"`;
 
 /**
@@ -122,7 +121,6 @@ export class ChatRepository {
     tx: Transaction,
     review: {
       devisId: string;
-      analysisId: string;
       userId: string | null;
       title: string;
       message: NewChatMessage;
@@ -146,10 +144,10 @@ export class ChatRepository {
     }
     const [created] = await tx.query<{ id: string }[]>(
       `INSERT INTO chat_sessions
-         (origin, user_id, status, assistant_enabled, title, devis_id, analysis_id,
-          last_sequence, last_message_at)
-       VALUES ('review', $1, 'open', false, $2, $3, $4, 1, now()) RETURNING id`,
-      [review.userId, review.title, review.devisId, review.analysisId],
+         (origin, user_id, status, assistant_enabled, title, devis_id, last_sequence,
+          last_message_at)
+       VALUES ('review', $1, 'open', false, $2, $3, 1, now()) RETURNING id`,
+      [review.userId, review.title, review.devisId],
     );
     await this.insertMessages(tx, created.id, 1, [review.message]);
     return { sessionId: created.id, lastSequence: 1, opened: true };

@@ -130,18 +130,10 @@ export class ChatSessionSummaryDto {
     nullable: true,
     format: 'uuid',
     example: null,
-    description: 'The devis whose doubtful analysis opened this conversation',
+    description:
+      'The devis whose doubtful analysis opened this conversation; the analyses sent here carry its id as supportSessionId (mark one reviewed: POST /api/admin/gpt-analyses/{id}/review)',
   })
   devisId: string | null;
-
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    format: 'uuid',
-    example: null,
-    description: 'That analysis (mark it reviewed: POST /api/admin/gpt-analyses/{id}/review)',
-  })
-  analysisId: string | null;
 }
 
 export class ChatSessionListDto {

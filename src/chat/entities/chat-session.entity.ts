@@ -11,7 +11,6 @@ import {
 } from 'typeorm';
 import { UserEntity } from '../../users/entities/user.entity';
 import type { DevisEntity } from '../../devis/entities/devis.entity';
-import type { GptAnalysisEntity } from '../../gpt-analyses/entities/gpt-analysis.entity';
 import type { ChatMessageEntity } from './chat-message.entity';
 
 /** `pending`: the assistant answers; `open`: waiting for or handled by staff; `resolved`: closed. */
@@ -61,7 +60,8 @@ export class ChatSessionEntity extends BaseEntity {
 
   /**
    * The devis whose doubtful analysis opened this conversation (null for visitors' chats);
-   * later doubtful analyses of it go to the same conversation while it is not resolved.
+   * later doubtful analyses of it go to the same conversation while it is not resolved. The
+   * analyses point here (`GptAnalysisEntity.supportSessionId`), not the other way round.
    */
   @Column({ type: 'uuid', nullable: true })
   devisId: string | null;
@@ -69,14 +69,6 @@ export class ChatSessionEntity extends BaseEntity {
   @ManyToOne('DevisEntity', { onDelete: 'SET NULL', nullable: true })
   @JoinColumn({ name: 'devis_id' })
   devis?: DevisEntity | null;
-
-  /** The analysis that opened it (later doubtful analyses of the devis add a message). */
-  @Column({ type: 'uuid', nullable: true })
-  analysisId: string | null;
-
-  @ManyToOne('GptAnalysisEntity', { onDelete: 'SET NULL', nullable: true })
-  @JoinColumn({ name: 'analysis_id' })
-  analysis?: GptAnalysisEntity | null;
 
   /** The sequence of the session's newest message (0: none); bumped under the row lock. */
   @Column({ type: 'integer', default: 0 })
