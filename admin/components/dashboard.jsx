@@ -1,7 +1,7 @@
 import React, { useEffect, useState } from 'react';
 import { Box, H2, H4, Link, Loader, Text } from '@adminjs/design-system';
 import { ApiClient, ViewHelpers } from 'adminjs';
-import { COLORS, seriesColor } from './chart-colors.jsx';
+import { COLORS, seriesColor, StackedBar } from './chart-kit.jsx';
 
 const api = new ApiClient();
 const h = new ViewHelpers();
@@ -41,26 +41,16 @@ const StackedBars = ({ days, series, money, testId }) => {
           0
         </text>
         {days.map((day, i) => {
-          let base = 0;
           return (
             <g key={day}>
               <title>{`${day}: ${fmt(totals[i], money)}`}</title>
-              {series.map((s, k) => {
-                const v = s.values[i];
-                if (!v) return null;
-                const rect = (
-                  <rect
-                    key={s.label}
-                    x={PAD.left + i * bw + 1}
-                    width={Math.max(bw - 2, 1)}
-                    y={y(base + v)}
-                    height={y(base) - y(base + v)}
-                    fill={seriesColor(k)}
-                  />
-                );
-                base += v;
-                return rect;
-              })}
+              <StackedBar
+                values={series.map((s) => s.values[i])}
+                keys={series.map((s) => s.label)}
+                x={PAD.left + i * bw + 1}
+                width={Math.max(bw - 2, 1)}
+                y={y}
+              />
               {i % 5 === 0 || i === days.length - 1 ? (
                 <text
                   x={PAD.left + i * bw + bw / 2}

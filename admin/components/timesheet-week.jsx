@@ -1,7 +1,7 @@
 import React, { useEffect, useState } from 'react';
 import { Box, Button, H2, H4, Link, Loader, Text } from '@adminjs/design-system';
 import { ApiClient, ViewHelpers } from 'adminjs';
-import { seriesColor } from './chart-colors.jsx';
+import { seriesColor, StackedBar } from './chart-kit.jsx';
 
 const api = new ApiClient();
 const h = new ViewHelpers();
@@ -56,39 +56,27 @@ const WeekChart = ({ data }) => {
       <text x={PAD.left - 6} y={y(0)} textAnchor="end" fontSize="10" fill="#666">
         0
       </text>
-      {data.days.map((day, i) => {
-        let base = 0;
-        return (
-          <g key={day}>
-            <title>{`${day}: ${hours(data.dayMinutes[i])} h`}</title>
-            {data.projects.map((p, k) => {
-              const m = p.days[i];
-              if (!m) return null;
-              const rect = (
-                <rect
-                  key={p.projectId}
-                  x={PAD.left + i * bw + 4}
-                  width={Math.max(bw - 8, 1)}
-                  y={y(base + m)}
-                  height={y(base) - y(base + m)}
-                  fill={seriesColor(k)}
-                />
-              );
-              base += m;
-              return rect;
-            })}
-            <text
-              x={PAD.left + i * bw + bw / 2}
-              y={H - 8}
-              textAnchor="middle"
-              fontSize="10"
-              fill="#666"
-            >
-              {`${DAY_NAMES[i]} ${day.slice(8)}/${day.slice(5, 7)}`}
-            </text>
-          </g>
-        );
-      })}
+      {data.days.map((day, i) => (
+        <g key={day}>
+          <title>{`${day}: ${hours(data.dayMinutes[i])} h`}</title>
+          <StackedBar
+            values={data.projects.map((p) => p.days[i])}
+            keys={data.projects.map((p) => p.projectId)}
+            x={PAD.left + i * bw + 4}
+            width={Math.max(bw - 8, 1)}
+            y={y}
+          />
+          <text
+            x={PAD.left + i * bw + bw / 2}
+            y={H - 8}
+            textAnchor="middle"
+            fontSize="10"
+            fill="#666"
+          >
+            {`${DAY_NAMES[i]} ${day.slice(8)}/${day.slice(5, 7)}`}
+          </text>
+        </g>
+      ))}
     </svg>
   );
 };
